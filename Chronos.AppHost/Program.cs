@@ -1,0 +1,2 @@
+Console.Error.WriteLine("Chronos.AppHost: not built yet");
+return 1;

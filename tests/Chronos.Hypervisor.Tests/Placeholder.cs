@@ -1,0 +1,1 @@
+namespace Chronos.Hypervisor.Tests;
