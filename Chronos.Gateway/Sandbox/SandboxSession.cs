@@ -101,13 +101,7 @@ public sealed class SandboxSession : IAsyncDisposable
             Signals.Kill(_process.Id, signal);
             return;
         }
-        foreach (var pid in Cgroup.Processes())
-        {
-            if (pid != _process.Id)
-            {
-                Signals.Kill(pid, signal);
-            }
-        }
+        Cgroup.SignalAll(signal, except: _process.Id);
     }
 
     /// <summary>The exit status of the shell or command (128 + n for a signal, as a shell reports it).</summary>
@@ -115,13 +109,19 @@ public sealed class SandboxSession : IAsyncDisposable
 
     public void Kill()
     {
-        if (Cgroup is not null)
-        {
-            Cgroup.KillAll();
-        }
         try
         {
-            _process.Kill(entireProcessTree: true);
+            if (Cgroup is not null)
+            {
+                // The cgroup holds every process of the session, and kills them without racing
+                // pid reuse; .NET's process-tree walk would not be race-free.
+                Cgroup.KillAll();
+                _process.Kill();
+            }
+            else
+            {
+                _process.Kill(entireProcessTree: true);
+            }
         }
         catch (InvalidOperationException)
         {
