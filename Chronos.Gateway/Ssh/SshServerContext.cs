@@ -1,6 +1,7 @@
 using Chronos.Gateway.Ssh.Algorithms;
 using Chronos.Gateway.Ssh.Auth;
 using Chronos.Gateway.Ssh.Connection;
+using Chronos.Gateway.Ssh.Crypto;
 using Chronos.Gateway.Ssh.HostKeys;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ namespace Chronos.Gateway.Ssh;
 internal sealed record SshServerContext(
     SshPersonaProfile Profile,
     string World,
-    IReadOnlyList<ISshHostKey> HostKeys,
+    IReadOnlyList<HostKey> HostKeys,
     IAuthenticationPolicy Policy,
     ISshAuditSink Audit,
     IAuthenticationDelay FailureDelay,

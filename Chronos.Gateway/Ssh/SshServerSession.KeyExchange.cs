@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Chronos.Gateway.Ssh.Algorithms;
+using Chronos.Gateway.Ssh.Crypto;
 using Chronos.Gateway.Ssh.HostKeys;
 using Chronos.Gateway.Ssh.Transport;
 using Chronos.Gateway.Ssh.Wire;
@@ -54,7 +55,7 @@ internal sealed partial class SshServerSession
     }
 
     private sealed record Negotiated(
-        string Kex, string HostKeyAlgorithm, ISshHostKey HostKey,
+        string Kex, string HostKeyAlgorithm, HostKey HostKey,
         string CipherIn, string CipherOut, string MacIn, string MacOut, string CompressionIn, string CompressionOut);
 
     private static bool IsAllowedDuringKex(byte number) =>
@@ -189,7 +190,7 @@ internal sealed partial class SshServerSession
                 var init = KexEcdhInitMessage.Parse(payload);
                 var method = new FiniteFieldDhKexMethod(_kex.GexGroup, HashAlgorithmName.SHA256);
                 var result = method.Respond(init.ClientPublic);
-                var gexParameters = new SshWriter(_kex.GexGroup.Bits / 8 + 32)
+                var gexParameters = new SshWriter(_kex.GexGroup.PrimeBits / 8 + 32)
                     .WriteUInt32(_kex.GexRequest.Min).WriteUInt32(_kex.GexRequest.Preferred).WriteUInt32(_kex.GexRequest.Max)
                     .WriteMPInt(_kex.GexGroup.Prime.ToByteArray(isUnsigned: true, isBigEndian: true))
                     .WriteMPInt(_kex.GexGroup.Generator.ToByteArray(isUnsigned: true, isBigEndian: true)).ToArray();

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using Chronos.Gateway.Ssh.Crypto;
 using Chronos.Gateway.Ssh.Wire;
-using Org.BouncyCastle.Math.EC.Rfc7748;
 
 namespace Chronos.Gateway.Ssh.Algorithms;
 
@@ -11,27 +11,14 @@ internal sealed class Curve25519KexMethod : KexMethod
 
     public override KexResult Respond(ReadOnlySpan<byte> clientPublic)
     {
-        if (clientPublic.Length != X25519.PointSize)
+        try
         {
-            throw SshProtocolException.Silent("curve25519 public key is not 32 bytes");
+            var (serverPublic, secret) = Curve25519Kex.Respond(clientPublic);
+            return new KexResult(new SshWriter(36).WriteString(serverPublic).ToArray(), new SshWriter(40).WriteMPInt(secret).ToArray());
         }
-        var (serverPublic, secret) = Agree(clientPublic);
-        return new KexResult(new SshWriter(36).WriteString(serverPublic).ToArray(), new SshWriter(40).WriteMPInt(secret).ToArray());
-    }
-
-    /// <summary>X25519 with a fresh scalar; rejects the all-zero output (RFC 7748 §6.1, RFC 8731 §3.1).</summary>
-    public static (byte[] ServerPublic, byte[] Secret) Agree(ReadOnlySpan<byte> clientPublic)
-    {
-        var scalar = new byte[X25519.ScalarSize];
-        RandomNumberGenerator.Fill(scalar);
-        var serverPublic = new byte[X25519.PointSize];
-        X25519.ScalarMultBase(scalar, 0, serverPublic, 0);
-        var secret = new byte[X25519.PointSize];
-        if (!X25519.CalculateAgreement(scalar, 0, clientPublic.ToArray(), 0, secret, 0))
+        catch (SshKexException e)
         {
-            throw SshProtocolException.Silent("curve25519 shared secret is zero");
+            throw new SshProtocolException(e.Message, e);
         }
-        CryptographicOperations.ZeroMemory(scalar);
-        return (serverPublic, secret);
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using Chronos.Gateway.Ssh.Crypto;
 using Chronos.Gateway.Ssh.Wire;
 
 namespace Chronos.Gateway.Ssh.Algorithms;
@@ -9,25 +10,21 @@ internal sealed class FiniteFieldDhKexMethod(DhGroup group, HashAlgorithmName ha
 {
     public override HashAlgorithmName Hash => hash;
 
-    public DhGroup Group => group;
-
     public override KexResult Respond(ReadOnlySpan<byte> clientPublic)
     {
         var e = new BigInteger(clientPublic, isUnsigned: false, isBigEndian: true);
-        // RFC 4253 §8: 1 < e < p-1, or the exchange is insecure; sshd (dh_pub_is_valid) refuses it.
-        if (e <= BigInteger.One || e >= group.Prime - 1)
+        try
         {
-            throw SshProtocolException.Silent("DH public value out of range");
+            // sshd's dh_gen_key: twice the bits of the largest key the ciphers need (chacha: 512 → 1024).
+            var (f, k) = DiffieHellmanGroups.Respond(group, e, privateExponentBits: 1024);
+            var size = (group.PrimeBits / 8) + 8;
+            return new KexResult(
+                new SshWriter(size).WriteMPInt(f.ToByteArray(isUnsigned: true, isBigEndian: true)).ToArray(),
+                new SshWriter(size).WriteMPInt(k.ToByteArray(isUnsigned: true, isBigEndian: true)).ToArray());
         }
-        // A private exponent of twice the hash's bits (sshd: dh_estimate → 2 × security bits).
-        var exponentBytes = hash == HashAlgorithmName.SHA512 ? 64 : 48;
-        Span<byte> random = stackalloc byte[exponentBytes];
-        RandomNumberGenerator.Fill(random);
-        var x = new BigInteger(random, isUnsigned: true, isBigEndian: true);
-        var f = BigInteger.ModPow(group.Generator, x, group.Prime);
-        var k = BigInteger.ModPow(e, x, group.Prime);
-        return new KexResult(
-            new SshWriter(group.Bits / 8 + 8).WriteMPInt(f.ToByteArray(isUnsigned: true, isBigEndian: true)).ToArray(),
-            new SshWriter(group.Bits / 8 + 8).WriteMPInt(k.ToByteArray(isUnsigned: true, isBigEndian: true)).ToArray());
+        catch (SshKexException ex)
+        {
+            throw new SshProtocolException(ex.Message, ex);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using Chronos.Gateway.Ssh.Crypto;
 
 namespace Chronos.Gateway.Ssh.Algorithms;
 
@@ -49,16 +50,16 @@ internal sealed class ModuliFile
         var low = (int)Math.Max(min, MinBits);
         var high = (int)Math.Min(max, MaxBits);
         var wanted = Math.Min(Math.Max(low, (int)Math.Min(preferred, int.MaxValue)), high);
-        var fitting = _groups.Where(g => g.Bits >= low && g.Bits <= high).ToList();
-        var atLeast = fitting.Where(g => g.Bits >= wanted).ToList();
+        var fitting = _groups.Where(g => g.PrimeBits >= low && g.PrimeBits <= high).ToList();
+        var atLeast = fitting.Where(g => g.PrimeBits >= wanted).ToList();
         var candidates = atLeast.Count > 0 ? atLeast : fitting;
         if (candidates.Count > 0)
         {
-            var size = atLeast.Count > 0 ? atLeast.Min(g => g.Bits) : fitting.Max(g => g.Bits);
-            var sized = candidates.Where(g => g.Bits == size).ToList();
+            var size = atLeast.Count > 0 ? atLeast.Min(g => g.PrimeBits) : fitting.Max(g => g.PrimeBits);
+            var sized = candidates.Where(g => g.PrimeBits == size).ToList();
             return sized[System.Security.Cryptography.RandomNumberGenerator.GetInt32(sized.Count)];
         }
         // dh_new_group_fallback: the largest built-in group not above max.
-        return high >= 8192 ? DhGroups.Group18 : high >= 4096 ? DhGroups.Group16 : DhGroups.Group14;
+        return high >= 8192 ? DiffieHellmanGroups.Group18 : high >= 4096 ? DiffieHellmanGroups.Group16 : DiffieHellmanGroups.Group14;
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Chronos.Gateway.Ssh.Crypto;
 using Chronos.Gateway.Ssh.Wire;
 using Org.BouncyCastle.Pqc.Crypto.NtruPrime;
 using Org.BouncyCastle.Security;
@@ -31,7 +32,17 @@ internal sealed class Sntrup761X25519KexMethod : KexMethod
         {
             throw new CryptographicException($"sntrup761 ciphertext of {ciphertext.Length} bytes");
         }
-        var (x25519Public, x25519Secret) = Curve25519KexMethod.Agree(clientPublic[PublicKeySize..]);
+        var x25519Private = Curve25519Kex.NewPrivateKey();
+        var x25519Public = x25519Private.GeneratePublicKey().GetEncoded();
+        byte[] x25519Secret;
+        try
+        {
+            x25519Secret = Curve25519Kex.Agree(x25519Private, clientPublic[PublicKeySize..]);
+        }
+        catch (SshKexException e)
+        {
+            throw new SshProtocolException(e.Message, e);
+        }
         var secret = SHA512.HashData([.. kemSecret, .. x25519Secret]);
         return new KexResult(
             new SshWriter(CiphertextSize + 40).WriteString([.. ciphertext, .. x25519Public]).ToArray(),

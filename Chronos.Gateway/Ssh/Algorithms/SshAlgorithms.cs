@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Chronos.Gateway.Ssh.Crypto;
 
 namespace Chronos.Gateway.Ssh.Algorithms;
 
@@ -77,9 +78,9 @@ internal static class SshAlgorithms
         "ecdh-sha2-nistp256" => new EcdhNistKexMethod(ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256),
         "ecdh-sha2-nistp384" => new EcdhNistKexMethod(ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384),
         "ecdh-sha2-nistp521" => new EcdhNistKexMethod(ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512),
-        "diffie-hellman-group14-sha256" => new FiniteFieldDhKexMethod(DhGroups.Group14, HashAlgorithmName.SHA256),
-        "diffie-hellman-group16-sha512" => new FiniteFieldDhKexMethod(DhGroups.Group16, HashAlgorithmName.SHA512),
-        "diffie-hellman-group18-sha512" => new FiniteFieldDhKexMethod(DhGroups.Group18, HashAlgorithmName.SHA512),
+        "diffie-hellman-group14-sha256" => new FiniteFieldDhKexMethod(DiffieHellmanGroups.Group14, HashAlgorithmName.SHA256),
+        "diffie-hellman-group16-sha512" => new FiniteFieldDhKexMethod(DiffieHellmanGroups.Group16, HashAlgorithmName.SHA512),
+        "diffie-hellman-group18-sha512" => new FiniteFieldDhKexMethod(DiffieHellmanGroups.Group18, HashAlgorithmName.SHA512),
         _ => null,
     };
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Chronos.Gateway.Ssh.Crypto;
 
 namespace Chronos.Gateway.Ssh.HostKeys;
 
@@ -9,38 +10,39 @@ namespace Chronos.Gateway.Ssh.HostKeys;
 /// </summary>
 public sealed class DirectoryHostKeyStore(string directory) : IHostKeyStore
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<ISshHostKey>>>> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<HostKey>>>> _cache = new(StringComparer.Ordinal);
 
-    public Task<IReadOnlyList<ISshHostKey>> LoadOrCreateAsync(string world, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HostKey>> LoadOrCreateAsync(string world, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(world);
         if (world.Contains('/', StringComparison.Ordinal) || world.StartsWith('.'))
         {
             throw new ArgumentException($"world name '{world}' cannot name a directory", nameof(world));
         }
-        return _cache.GetOrAdd(world, w => new Lazy<Task<IReadOnlyList<ISshHostKey>>>(() => LoadAsync(w, CancellationToken.None))).Value
+        return _cache.GetOrAdd(world, w => new Lazy<Task<IReadOnlyList<HostKey>>>(() => LoadAsync(w, CancellationToken.None))).Value
             .WaitAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<ISshHostKey>> LoadAsync(string world, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<HostKey>> LoadAsync(string world, CancellationToken cancellationToken)
     {
         var worldDirectory = Path.Combine(directory, world);
         Directory.CreateDirectory(worldDirectory);
         return
         [
-            await LoadOrCreateAsync(Path.Combine(worldDirectory, "ssh_host_rsa_key"), RsaHostKey.Generate, cancellationToken),
-            await LoadOrCreateAsync(Path.Combine(worldDirectory, "ssh_host_ecdsa_key"), EcdsaHostKey.Generate, cancellationToken),
-            await LoadOrCreateAsync(Path.Combine(worldDirectory, "ssh_host_ed25519_key"), Ed25519HostKey.Generate, cancellationToken),
+            await LoadOrCreateAsync(Path.Combine(worldDirectory, "ssh_host_rsa_key"), () => HostKey.Generate("rsa"), cancellationToken),
+            await LoadOrCreateAsync(Path.Combine(worldDirectory, "ssh_host_ecdsa_key"), () => HostKey.Generate("ecdsa"), cancellationToken),
+            await LoadOrCreateAsync(Path.Combine(worldDirectory, "ssh_host_ed25519_key"), () => HostKey.Generate("ed25519"), cancellationToken),
         ];
     }
 
-    private static async Task<ISshHostKey> LoadOrCreateAsync(string path, Func<ISshHostKey> generate, CancellationToken cancellationToken)
+    private static async Task<HostKey> LoadOrCreateAsync(string path, Func<HostKey> generate, CancellationToken cancellationToken)
     {
         if (File.Exists(path))
         {
-            return OpenSshKeyFile.Parse(await File.ReadAllTextAsync(path, cancellationToken));
+            return HostKey.ParseOpenSshPrivateKey(await File.ReadAllTextAsync(path, cancellationToken));
         }
         var key = generate();
+        key.Comment = "root@" + Environment.MachineName;
         var temporary = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -55,7 +57,7 @@ public sealed class DirectoryHostKeyStore(string directory) : IHostKeyStore
         }
         // Rename so a crash never leaves half a key that would change the fingerprint on restart.
         File.Move(temporary, path, overwrite: false);
-        await File.WriteAllTextAsync(path + ".pub", $"{key.KeyType} {Convert.ToBase64String(key.PublicKeyBlob)} root@chronos\n", cancellationToken);
+        await File.WriteAllTextAsync(path + ".pub", key.ToOpenSshPublicKey(key.Comment) + "\n", cancellationToken);
         return key;
     }
 }
