@@ -16,6 +16,7 @@ public sealed class SessionCgroup : IDisposable
 
     private readonly string[] _directories;
     private readonly string? _freezer;
+    private volatile bool _disposed;
 
     private SessionCgroup(string sessionId, string[] directories, string? freezer)
     {
@@ -124,6 +125,10 @@ public sealed class SessionCgroup : IDisposable
     /// </summary>
     public void SignalAll(int signal, int except = -1)
     {
+        if (_disposed)
+        {
+            return;
+        }
         Freeze(true);
         try
         {
@@ -169,17 +174,25 @@ public sealed class SessionCgroup : IDisposable
         }
         var state = Path.Combine(_freezer, "freezer.state");
         var wanted = frozen ? "FROZEN" : "THAWED";
-        File.WriteAllText(state, wanted);
-        // FREEZING until every task has stopped; bounded so a stuck task cannot hang the Gateway.
-        for (var spin = 0; spin < 10_000 && File.ReadAllText(state).Trim() != wanted; spin++)
+        try
         {
-            Thread.Yield();
+            File.WriteAllText(state, wanted);
+            // FREEZING until every task has stopped; bounded so a stuck task cannot hang the Gateway.
+            for (var spin = 0; spin < 10_000 && File.ReadAllText(state).Trim() != wanted; spin++)
+            {
+                Thread.Yield();
+            }
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            // The session's cgroup was removed meanwhile: its processes are gone.
         }
     }
 
     public void Dispose()
     {
         KillAll();
+        _disposed = true;
         foreach (var dir in _directories)
         {
             // A dying process can linger in cgroup.procs for a moment; rmdir fails with EBUSY until it is gone.
