@@ -19,8 +19,7 @@ internal sealed partial class WorldFileSystem
         }
         if (destination.Length == 0 || offset >= Chunks.MaxFileSize)
         {
-            var attributes = await GetAttrAsync(ino, cancellationToken);
-            return attributes.IsOk ? ContentErrno(attributes.Value.Mode, attributes.Value.Content) is var e && e != Errno.None ? e : 0 : attributes.Error;
+            return await EmptyTransferAsync(ino, cancellationToken);
         }
         var first = offset / Chunks.Size;
         var last = (offset + destination.Length - 1) / Chunks.Size;
@@ -58,8 +57,7 @@ internal sealed partial class WorldFileSystem
         }
         if (data.Length == 0)
         {
-            var attributes = await GetAttrAsync(ino, cancellationToken);
-            return attributes.IsOk ? ContentErrno(attributes.Value.Mode, attributes.Value.Content) is var e && e != Errno.None ? e : 0 : attributes.Error;
+            return await EmptyTransferAsync(ino, cancellationToken);
         }
         var end = offset + data.Length;
         var first = offset / Chunks.Size;
@@ -240,6 +238,18 @@ internal sealed partial class WorldFileSystem
             count++;
         }
         return count;
+    }
+
+    /// <summary>A read or write of zero bytes: 0, or the errno the same call with bytes would give.</summary>
+    private async Task<FsResult<int>> EmptyTransferAsync(ulong ino, CancellationToken cancellationToken)
+    {
+        var attributes = await GetAttrAsync(ino, cancellationToken);
+        if (!attributes.IsOk)
+        {
+            return attributes.Error;
+        }
+        var error = ContentErrno(attributes.Value.Mode, attributes.Value.Content);
+        return error == Errno.None ? FsResult<int>.Ok(0) : error;
     }
 
     private static Errno ContentErrno(uint mode, ContentState state) => FileModes.KindOf(mode) switch

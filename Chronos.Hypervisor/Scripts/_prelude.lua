@@ -100,7 +100,9 @@ local function free_inode(ino)
   local ck = W .. 'chunks:' .. ino
   for _, sha in ipairs(redis.call('HVALS', ck)) do decref(sha) end
   redis.call('DEL', ik, ck, W .. 'xattr:' .. ino, W .. 'dir:' .. ino, W .. 'dirseq:' .. ino)
-  redis.call('HINCRBY', USAGE, 'b', -(tonumber(v[1] or '0') + tonumber(v[2] or '0')))
+  -- (never pass -(0): Lua formats it as "-0", which HINCRBY rejects)
+  local bytes = tonumber(v[1] or '0') + tonumber(v[2] or '0')
+  if bytes ~= 0 then redis.call('HINCRBY', USAGE, 'b', -bytes) end
   redis.call('HINCRBY', USAGE, 'i', -1)
   redis.call('SREM', ORPHANS, ino)
 end
