@@ -21,26 +21,25 @@ internal sealed partial class WorldFileSystem
         {
             return await EmptyTransferAsync(ino, cancellationToken);
         }
-        var first = offset / Chunks.Size;
-        var last = (offset + destination.Length - 1) / Chunks.Size;
-        var chunk = await ReadChunksAsync(ino, first, last);
-        if (chunk.Error != Errno.None)
+        var r = await _scripts.RunAsync(Scripts.Read, [_meta, _keys.Inode(ino), _keys.Chunks(ino)], [offset, destination.Length], readOnly: true);
+        if (Status(r) != 0)
         {
-            return chunk.Error;
+            return (Errno)Status(r);
         }
-        var available = (int)Math.Clamp(chunk.Size - offset, 0, destination.Length);
+        var error = ContentErrno((uint)(long)r[2], (ContentState)(long)r[3]);
+        if (error != Errno.None)
+        {
+            return error;
+        }
+        var available = (int)Math.Clamp((long)r[1] - offset, 0, destination.Length);
         var span = destination.Span[..available];
         span.Clear();
-        for (var i = first; i <= last; i++)
+        var first = (long)r[4];
+        for (var i = 5; i < r.Length; i++)
         {
-            var data = chunk.Data[(int)(i - first)];
-            var chunkStart = i * Chunks.Size;
-            var from = Math.Max(offset, chunkStart);
-            var to = Math.Min(offset + available, chunkStart + data.Length);
-            if (to > from)
-            {
-                data.AsSpan((int)(from - chunkStart), (int)(to - from)).CopyTo(span[(int)(from - offset)..]);
-            }
+            var slice = (byte[])r[i]! ?? [];
+            var at = Math.Max(offset, (first + i - 5) * Chunks.Size) - offset;
+            slice.CopyTo(span[(int)at..]);
         }
         return available;
     }

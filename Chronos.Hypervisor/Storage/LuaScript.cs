@@ -46,6 +46,7 @@ internal static class Scripts
     public static readonly LuaScript Write = LuaScript.Load("write");
     public static readonly LuaScript SetAttr = LuaScript.Load("setattr");
     public static readonly LuaScript ReadChunks = LuaScript.Load("read_chunks");
+    public static readonly LuaScript Read = LuaScript.Load("read");
     public static readonly LuaScript Lookup = LuaScript.Load("lookup");
     public static readonly LuaScript ReadDir = LuaScript.Load("readdir");
     public static readonly LuaScript Xattr = LuaScript.Load("xattr");
