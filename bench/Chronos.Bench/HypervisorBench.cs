@@ -116,6 +116,13 @@ internal static class HypervisorBench
         await RedisBenchmarkAsync(server, "-n", N(200_000).ToString(CultureInfo.InvariantCulture), "-c", "64", "-P", "1", "-q", "EVALSHA", sha, "0");
         await RedisBenchmarkAsync(server, "-n", N(20_000).ToString(CultureInfo.InvariantCulture), "-c", "1", "-P", "1", "-q", "EVALSHA", sha, "0");
 
+        var stats = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
+        Console.WriteLine();
+        Console.WriteLine("script commands seen by the server (EVALSHA_RO = read-only scripts):");
+        foreach (var line in stats.Split('\n').Where(l => l.StartsWith("cmdstat_eval", StringComparison.Ordinal)))
+        {
+            Console.WriteLine("  " + line.Trim());
+        }
         var report = await catalog.FsckAsync("bench");
         Console.WriteLine();
         Console.WriteLine($"fsck after the run: {(report.Clean ? "clean" : report.Violations.Count + " violations")}, {report.Inodes} inodes, {report.Chunks} chunks");
