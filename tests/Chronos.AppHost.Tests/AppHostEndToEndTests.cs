@@ -32,6 +32,11 @@ public sealed class AppHostEndToEndTests
             var health = await http.GetAsync(new Uri(hypervisorUrl + "/health"));
             Assert.True(health.IsSuccessStatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+            // The real Program.cs serves the world API against the Redis the AppHost started.
+            Assert.Equal("[]", await http.GetStringAsync(new Uri(hypervisorUrl + "/api/worlds")));
+            var problem = await http.GetAsync(new Uri(hypervisorUrl + "/api/worlds/nosuch"));
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, problem.StatusCode);
+            Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
         }
 
         apphost.Signal("TERM");
