@@ -145,4 +145,31 @@ public sealed class AppHostEndToEndTests
         var line = Assert.Single(apphost.Lines, l => l.Length > 0);
         Assert.Equal("[apphost] Chronos:AppHost:Services names 'nosuch', which is not a service (known: hypervisor, persona, fuse, gateway)", line);
     }
+
+    [Fact]
+    public async Task A_resource_that_never_gets_ready_fails_the_start_stops_the_rest_and_exits_1()
+    {
+        var nothing = Chronos.Testing.FreePort.Next();
+        await using var apphost = AppHostProcess.Start(environment: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__redis"] = $"127.0.0.1:{nothing}",
+            ["Chronos__AppHost__StartTimeoutSeconds"] = "2",
+        });
+        Assert.Equal(1, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(apphost.Lines, l => l.EndsWith($"start failed: redis (127.0.0.1:{nothing}) was not ready within 2 s", StringComparison.Ordinal));
+        Assert.DoesNotContain(apphost.Lines, l => l.StartsWith("[hypervisor]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_doubled_SIGTERM_still_stops_cleanly()
+    {
+        await using var apphost = AppHostProcess.Start();
+        await apphost.WaitUntilUpAsync();
+        // As timeout(1) does: the process, then its group, at once.
+        apphost.Signal("TERM");
+        apphost.Signal("TERM");
+        Assert.Equal(0, await apphost.WaitForExitAsync(StopDeadline));
+        Assert.Contains(apphost.Lines, l => l.EndsWith("redis stopped (exit code 0)", StringComparison.Ordinal));
+        Assert.DoesNotContain(apphost.Lines, l => l.Contains("killing every child", StringComparison.Ordinal));
+    }
 }
