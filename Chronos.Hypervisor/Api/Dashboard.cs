@@ -39,6 +39,7 @@ internal static class Dashboard
 let selected = null;
 const audit = [];
 let auditAfter = "0", auditWorld = null;
+let busy = false; // a click and the timer must not both append the same audit page
 
 function row(cells, cls) {
   const tr = document.createElement("tr");
@@ -56,6 +57,8 @@ async function get(url) {
   return r.json();
 }
 async function refresh() {
+  if (busy) return;
+  busy = true;
   try {
     const worlds = await get("/api/worlds");
     if (!selected && worlds.length) selected = worlds[0].name;
@@ -87,6 +90,8 @@ async function refresh() {
     document.getElementById("status").textContent = "updated " + new Date().toLocaleTimeString();
   } catch (err) {
     document.getElementById("status").textContent = "API unreachable: " + err.message;
+  } finally {
+    busy = false;
   }
 }
 refresh();
