@@ -172,4 +172,28 @@ public sealed class AppHostEndToEndTests
         Assert.Contains(apphost.Lines, l => l.EndsWith("redis stopped (exit code 0)", StringComparison.Ordinal));
         Assert.DoesNotContain(apphost.Lines, l => l.Contains("killing every child", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_service_that_dies_is_reported_and_the_stop_is_still_clean()
+    {
+        await using var apphost = AppHostProcess.Start();
+        await apphost.WaitUntilUpAsync();
+        var hypervisor = apphost.Row("hypervisor").Pid!.Value;
+        System.Diagnostics.Process.GetProcessById(hypervisor).Kill();
+        await apphost.WaitForLineAsync(l => l.EndsWith("hypervisor exited unexpectedly with code 137", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        apphost.Signal("TERM");
+        Assert.Equal(0, await apphost.WaitForExitAsync(StopDeadline));
+        Assert.Contains(apphost.Lines, l => l.EndsWith("redis stopped (exit code 0)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_state_directory_that_cannot_be_created_is_one_line_and_exit_code_1()
+    {
+        var file = Path.GetTempFileName();
+        await using var apphost = AppHostProcess.Start(environment: new Dictionary<string, string?> { ["Chronos__AppHost__StateDir"] = Path.Combine(file, "state") });
+        Assert.Equal(1, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(apphost.Lines, l => l.Length > 0);
+        Assert.StartsWith($"[apphost] state directory {file}/state: ", line, StringComparison.Ordinal);
+        File.Delete(file);
+    }
 }
