@@ -19,29 +19,27 @@ internal sealed partial class WorldFileSystem
         }
         if (destination.Length == 0 || offset >= Chunks.MaxFileSize)
         {
-            var attributes = await GetAttrAsync(ino, cancellationToken);
-            return attributes.IsOk ? ContentErrno(attributes.Value.Mode, attributes.Value.Content) is var e && e != Errno.None ? e : 0 : attributes.Error;
+            return await EmptyTransferAsync(ino, cancellationToken);
         }
-        var first = offset / Chunks.Size;
-        var last = (offset + destination.Length - 1) / Chunks.Size;
-        var chunk = await ReadChunksAsync(ino, first, last);
-        if (chunk.Error != Errno.None)
+        var r = await _scripts.RunAsync(Scripts.Read, [_meta, _keys.Inode(ino), _keys.Chunks(ino)], [offset, destination.Length], readOnly: true);
+        if (Status(r) != 0)
         {
-            return chunk.Error;
+            return (Errno)Status(r);
         }
-        var available = (int)Math.Clamp(chunk.Size - offset, 0, destination.Length);
+        var error = ContentErrno((uint)(long)r[2], (ContentState)(long)r[3]);
+        if (error != Errno.None)
+        {
+            return error;
+        }
+        var available = (int)Math.Clamp((long)r[1] - offset, 0, destination.Length);
         var span = destination.Span[..available];
         span.Clear();
-        for (var i = first; i <= last; i++)
+        var first = (long)r[4];
+        for (var i = 5; i < r.Length; i++)
         {
-            var data = chunk.Data[(int)(i - first)];
-            var chunkStart = i * Chunks.Size;
-            var from = Math.Max(offset, chunkStart);
-            var to = Math.Min(offset + available, chunkStart + data.Length);
-            if (to > from)
-            {
-                data.AsSpan((int)(from - chunkStart), (int)(to - from)).CopyTo(span[(int)(from - offset)..]);
-            }
+            var slice = (byte[])r[i]! ?? [];
+            var at = Math.Max(offset, (first + i - 5) * Chunks.Size) - offset;
+            slice.CopyTo(span[(int)at..]);
         }
         return available;
     }
@@ -58,8 +56,7 @@ internal sealed partial class WorldFileSystem
         }
         if (data.Length == 0)
         {
-            var attributes = await GetAttrAsync(ino, cancellationToken);
-            return attributes.IsOk ? ContentErrno(attributes.Value.Mode, attributes.Value.Content) is var e && e != Errno.None ? e : 0 : attributes.Error;
+            return await EmptyTransferAsync(ino, cancellationToken);
         }
         var end = offset + data.Length;
         var first = offset / Chunks.Size;
@@ -240,6 +237,18 @@ internal sealed partial class WorldFileSystem
             count++;
         }
         return count;
+    }
+
+    /// <summary>A read or write of zero bytes: 0, or the errno the same call with bytes would give.</summary>
+    private async Task<FsResult<int>> EmptyTransferAsync(ulong ino, CancellationToken cancellationToken)
+    {
+        var attributes = await GetAttrAsync(ino, cancellationToken);
+        if (!attributes.IsOk)
+        {
+            return attributes.Error;
+        }
+        var error = ContentErrno(attributes.Value.Mode, attributes.Value.Content);
+        return error == Errno.None ? FsResult<int>.Ok(0) : error;
     }
 
     private static Errno ContentErrno(uint mode, ContentState state) => FileModes.KindOf(mode) switch
