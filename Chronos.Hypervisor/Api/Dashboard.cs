@@ -36,7 +36,16 @@ internal static class Dashboard
 <table><thead><tr><th>time</th><th>session</th><th>op</th><th>inode</th><th>name</th><th>details</th></tr></thead><tbody id="audit"></tbody></table>
 <script>
 "use strict";
-let selected = null;
+// The selected world lives in the URL (#world), so a view can be bookmarked or shared.
+let selected = decodeURIComponent(location.hash.slice(1)) || null;
+window.onhashchange = () => { selected = decodeURIComponent(location.hash.slice(1)) || null; refresh(); };
+
+function bytes(n) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i ? n.toFixed(1) : n) + " " + units[i];
+}
 const audit = [];
 let auditAfter = "0", auditWorld = null;
 let busy = false; // a click and the timer must not both append the same audit page
@@ -61,12 +70,12 @@ async function refresh() {
   busy = true;
   try {
     const worlds = await get("/api/worlds");
-    if (!selected && worlds.length) selected = worlds[0].name;
+    if ((!selected || !worlds.some(w => w.name === selected)) && worlds.length) selected = worlds[0].name;
     const tbody = document.getElementById("worlds");
     tbody.replaceChildren(...worlds.map(w => {
-      const tr = row([w.name, w.persona, `${w.usedBytes} / ${w.quotaBytes}`, `${w.usedInodes} / ${w.quotaInodes}`, new Date(w.created).toLocaleString()],
+      const tr = row([w.name, w.persona, `${bytes(w.usedBytes)} / ${bytes(w.quotaBytes)}`, `${w.usedInodes} / ${w.quotaInodes}`, new Date(w.created).toLocaleString()],
         "world" + (w.name === selected ? " selected" : ""));
-      tr.onclick = () => { selected = w.name; refresh(); };
+      tr.onclick = () => { location.hash = encodeURIComponent(w.name); };
       return tr;
     }));
     document.getElementById("session-world").textContent = selected ? "in " + selected : "";
