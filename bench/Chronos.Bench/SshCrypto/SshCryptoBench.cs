@@ -59,6 +59,16 @@ internal static class SshCryptoBench
                 uint seq = 0;
                 Report("umac-128@openssh.com", size, () => umac.ComputeOpenSsh(seq++, packet, output));
             }
+            {
+                var poly = new Org.BouncyCastle.Crypto.Macs.Poly1305();
+                var polyKey = RandomNumberGenerator.GetBytes(32);
+                Report("poly1305 alone (BouncyCastle)", size, () =>
+                {
+                    poly.Init(new Org.BouncyCastle.Crypto.Parameters.KeyParameter(polyKey));
+                    poly.BlockUpdate(packet);
+                    poly.DoFinal(output);
+                });
+            }
             using (var hmac = new HMACSHA256(RandomNumberGenerator.GetBytes(32)))
             {
                 Report("hmac-sha2-256 (.NET, reference)", size, () => hmac.TryComputeHash(packet, output, out _));
