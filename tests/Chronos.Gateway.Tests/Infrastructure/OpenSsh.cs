@@ -11,7 +11,7 @@ public static class OpenSsh
         List<string> arguments =
         [
             "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
             "-o", "BatchMode=" + (password is null ? "yes" : "no"), "-o", "ConnectTimeout=20",
             "-o", "NumberOfPasswordPrompts=1", "-o", "IdentitiesOnly=yes",
         ];
@@ -26,6 +26,10 @@ public static class OpenSsh
         foreach (var option in options ?? [])
         {
             arguments.AddRange(["-o", option]);
+        }
+        if (options?.Any(o => o.StartsWith("LogLevel=", StringComparison.Ordinal)) != true)
+        {
+            arguments.AddRange(["-o", "LogLevel=ERROR"]);
         }
         arguments.Add($"{user}@127.0.0.1");
         arguments.Add(command);
