@@ -115,9 +115,13 @@ internal sealed partial class SshServerSession
 
         var chosen = Negotiate(client) ?? throw SshProtocolException.Silent("no matching algorithm");
         _kex.Chosen = chosen;
-        // RFC 4253 §7: a wrong guess means the client's next kex packet must be ignored.
+        // RFC 4253 §7: a wrong guess means the client's next kex packet must be ignored. As in
+        // OpenSSH's proposals_match, the guess is right only when both sides' first KEX and first
+        // host key algorithms are the same.
+        var server = KexInitMessage.Parse(_kex.ServerKexInit!);
         _kex.IgnoreNextKexPacket = client.FirstKexPacketFollows &&
-            (client.KexAlgorithms.FirstOrDefault() != chosen.Kex || client.ServerHostKeyAlgorithms.FirstOrDefault() != chosen.HostKeyAlgorithm);
+            (client.KexAlgorithms.FirstOrDefault() != server.KexAlgorithms.FirstOrDefault() ||
+             client.ServerHostKeyAlgorithms.FirstOrDefault() != server.ServerHostKeyAlgorithms.FirstOrDefault());
     }
 
     private Negotiated? Negotiate(KexInitMessage client)
