@@ -42,6 +42,7 @@ public sealed class Umac : IDisposable
     private readonly ulong[] l3Key1;         // 8 per iteration, already reduced mod p36
     private readonly uint[] l3Key2;          // per iteration
     private readonly Aes pdfAes;
+    private readonly ICryptoTransform pdfEcb;
     private readonly byte[] pdfNonce = new byte[16];
     private readonly byte[] pdfCache = new byte[16];
     private readonly byte[] lastChunk = new byte[ChunkBytes];
@@ -98,6 +99,9 @@ public sealed class Umac : IDisposable
 
         pdfAes = Aes.Create();
         pdfAes.Key = Kdf(kdfAes, 0, 16);
+        pdfAes.Mode = CipherMode.ECB;
+        pdfAes.Padding = PaddingMode.None;
+        pdfEcb = pdfAes.CreateEncryptor(); // reused: Aes.EncryptEcb re-initialises the native context per call
         CryptographicOperations.ZeroMemory(l1);
         CryptographicOperations.ZeroMemory(l2);
         CryptographicOperations.ZeroMemory(l3a);
@@ -153,7 +157,7 @@ public sealed class Umac : IDisposable
         if (!pdfCacheValid || !block.SequenceEqual(pdfNonce))
         {
             block.CopyTo(pdfNonce);
-            pdfAes.EncryptEcb(pdfNonce, pdfCache, PaddingMode.None);
+            pdfEcb.TransformBlock(pdfNonce, 0, 16, pdfCache, 0);
             pdfCacheValid = true;
         }
         pdfCache.AsSpan(index * TagLength, TagLength).CopyTo(pad);
@@ -385,6 +389,7 @@ public sealed class Umac : IDisposable
         if (!disposed)
         {
             disposed = true;
+            pdfEcb.Dispose();
             pdfAes.Dispose();
             Array.Clear(nhKey);
             Array.Clear(l3Key1);
