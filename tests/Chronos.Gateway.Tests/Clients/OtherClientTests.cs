@@ -94,10 +94,14 @@ public sealed class OtherClientTests(GatewayFixture fixture) : IClassFixture<Gat
     [Fact]
     public async Task Dropbear_wrong_password_is_refused()
     {
-        var result = await ProcessRunner.RunAsync("dbclient", ["-y", "-y", "-p", Port, $"{GatewayFixture.User}@127.0.0.1", "true"],
-            standardInput: "", timeout: TimeSpan.FromSeconds(60), environment: new Dictionary<string, string?> { ["DROPBEAR_PASSWORD"] = "wrong" });
+        var password = "dropbear-wrong-" + Guid.NewGuid().ToString("N")[..6];
+        var result = await ProcessRunner.RunAsync("dbclient", ["-y", "-y", "-p", Port, $"{GatewayFixture.User}@127.0.0.1", "echo must-not-run"],
+            standardInput: "", timeout: TimeSpan.FromSeconds(60), environment: new Dictionary<string, string?> { ["DROPBEAR_PASSWORD"] = password });
 
-        Assert.NotEqual(0, result.ExitCode);
+        // dbclient then prompts on an empty stdin until sshd's MaxAuthTries disconnect, and exits 0 on a disconnect.
+        Assert.Equal("", result.StandardOutput);
+        Assert.Contains("Disconnect received", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(fixture.Server.Audit.Records, r => r.Op == "ssh.auth" && r.Extra.GetValueOrDefault("password") == password && r.Extra["accepted"] == "0");
     }
 
     private async Task<string[]> HostKeyFingerprintsAsync()
