@@ -160,6 +160,26 @@ public sealed class ShellCommandTests(MountedWorld world) : IClassFixture<Mounte
     }
 
     [Fact]
+    public async Task An_unlinked_file_stays_usable_while_open()
+    {
+        var output = await InFreshDirectoryAsync("""
+            python3 - <<'PY'
+            import os
+            fd = os.open("doomed", os.O_CREAT | os.O_RDWR, 0o600)
+            os.write(fd, b"still here")
+            os.unlink("doomed")
+            print(os.path.exists("doomed"), os.fstat(fd).st_nlink)
+            os.write(fd, b"!")
+            print(os.pread(fd, 100, 0).decode())
+            os.close(fd)
+            PY
+            """);
+        Assert.Equal("False 0\nstill here!\n", output);
+        var report = await world.Catalog.FsckAsync(world.World);
+        Assert.True(report.Clean, report.ToString());
+    }
+
+    [Fact]
     public async Task Extended_attributes_follow_the_size_probe_rules()
     {
         var output = await InFreshDirectoryAsync("""
