@@ -7,6 +7,7 @@ var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
 {
     ["hypervisor"] = HypervisorBench.RunAsync,
     ["ssh-crypto"] = SshCryptoBench.RunAsync,
+    ["fuse"] = FuseBench.RunAsync,
 };
 
 if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))
