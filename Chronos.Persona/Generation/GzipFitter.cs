@@ -22,27 +22,32 @@ internal static class GzipFitter
         {
             throw new ArgumentOutOfRangeException(nameof(size), "too small for a gzip member");
         }
-        // Compressed size grows with the text; find the largest text whose deflate fits.
-        long low = 1, high = budget * 40;
+        // Generate the text once, generously, and search for the longest tail of whole lines whose
+        // deflate fits: the tail keeps the newest lines, so the member ends at the file's mtime.
+        var full = textOfSize(budget * 14);
+        if (Deflate(full).Length < budget - 65535)
+        {
+            full = textOfSize(budget * 60);
+        }
+        long low = 0, high = full.Length;
         byte[]? best = null;
         byte[]? bestText = null;
-        for (var i = 0; i < 24 && low <= high; i++)
+        for (var i = 0; i < 40 && low <= high; i++)
         {
             var mid = (low + high) / 2;
-            var text = textOfSize(mid);
+            var text = Tail(full, mid);
             var deflated = Deflate(text);
-            if (deflated.Length <= budget && budget - deflated.Length <= 65535)
+            if (deflated.Length <= budget)
             {
-                best = deflated;
-                bestText = text;
-                if (budget - deflated.Length < 64)
+                if (budget - deflated.Length <= 65535)
                 {
-                    break;
+                    best = deflated;
+                    bestText = text;
+                    if (budget - deflated.Length < 256)
+                    {
+                        break;
+                    }
                 }
-                low = mid + 1;
-            }
-            else if (deflated.Length <= budget)
-            {
                 low = mid + 1;
             }
             else
@@ -73,6 +78,17 @@ internal static class GzipFitter
         BinaryPrimitives.WriteUInt32LittleEndian(span[at..], Crc32.HashToUInt32(bestText));
         BinaryPrimitives.WriteUInt32LittleEndian(span[(at + 4)..], (uint)bestText.Length);
         return result;
+    }
+
+    /// <summary>About the last <paramref name="length"/> bytes of the text, starting at a line.</summary>
+    private static byte[] Tail(byte[] text, long length)
+    {
+        var start = (int)Math.Max(0, text.Length - length);
+        while (start > 0 && start < text.Length && text[start - 1] != (byte)'\n')
+        {
+            start++;
+        }
+        return text[start..];
     }
 
     private static byte[] Deflate(byte[] text)
