@@ -25,7 +25,14 @@ internal abstract class LogWriter
     /// <summary>Lines of an exact length stamped at <paramref name="at"/>.</summary>
     protected abstract Filler Filler(GhostRequest request, DateTimeOffset at);
 
-    public byte[] Write(GhostRequest request, long size)
+    public byte[] Write(GhostRequest request, long size) => Write(request, size, []);
+
+    /// <summary>
+    /// Like <see cref="Write(GhostRequest, long)"/>, with <paramref name="newest"/> (already checked
+    /// lines from another generator, oldest first) as the end of the file; the offline lines before
+    /// them start where their share of the window begins.
+    /// </summary>
+    public byte[] Write(GhostRequest request, long size, IReadOnlyList<string> newest)
     {
         var world = request.World;
         var (from, to) = LogSchedule.Window(world, request.Origin.Generator, LogSchedule.IndexOf(request.Path));
@@ -41,8 +48,17 @@ internal abstract class LogWriter
         var rate = Math.Max(size / AverageLine / minutes, 0.0005);
         var random = request.Random("log");
         var oldest = to;
+        if (newest.Count > 0)
+        {
+            var share = Math.Min(1.0, newest.Sum(l => (double)l.Length) / Math.Max(size, 1));
+            to -= TimeSpan.FromMinutes(minutes * share);
+        }
         IEnumerable<string> NewestFirst()
         {
+            for (var i = newest.Count - 1; i >= 0; i--)
+            {
+                yield return newest[i];
+            }
             var minute = new DateTimeOffset(to.Year, to.Month, to.Day, to.Hour, to.Minute, 0, to.Offset);
             // Past the window's start the log keeps going back (a busier file than planned) at the same rate.
             for (var steps = 0; steps < 5_000_000; steps++, minute = minute.AddMinutes(-1))

@@ -34,6 +34,10 @@ public sealed class OfflineGenerator : IGhostContentGenerator
         {
             return [];
         }
+        if (request.Origin.Generator == Generators.Image)
+        {
+            return ImageGenerator.Png(request);
+        }
         if (request.Path.EndsWith(".gz", StringComparison.Ordinal))
         {
             var inner = request with { Origin = request.Origin with { Path = request.Path[..^3] } };
@@ -67,6 +71,20 @@ public sealed class OfflineGenerator : IGhostContentGenerator
             _ => SizedTexts.Document(request, size),
         };
     }
+
+    /// <summary>The log writer of a log generator, or null for other kinds.</summary>
+    internal static LogWriter? LogWriterFor(string generator) => generator switch
+    {
+        Generators.AuthLog => new AuthLogWriter(),
+        Generators.Syslog => new SyslogWriter(),
+        Generators.KernLog => new KernLogWriter(),
+        Generators.DpkgLog => new DpkgLogWriter(),
+        Generators.NginxAccess => new NginxAccessWriter(),
+        Generators.NginxError => new NginxErrorWriter(),
+        Generators.MysqlError => new MysqlErrorWriter(),
+        Generators.PostgresqlLog => new PostgresqlLogWriter(),
+        _ => null,
+    };
 
     private static string NaturalText(GhostRequest r) => r.Origin.Generator switch
     {

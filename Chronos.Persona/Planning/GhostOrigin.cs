@@ -61,4 +61,7 @@ public static class Generators
     public const string Uploads = "uploads";
     public const string Projects = "projects";
     public const string Backups = "backups";
+
+    // Binary content of lazily populated entries.
+    public const string Image = "image";
 }
