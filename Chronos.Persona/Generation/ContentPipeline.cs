@@ -91,6 +91,11 @@ public sealed partial class ContentPipeline(LlmGenerator? llm, LlmOptions option
             var lines = Fit.SplitLines(text).ToList();
             return writer.Write(request, request.Size, lines);
         }
+        if (request.Origin.Generator == Generators.BashHistory)
+        {
+            // The model's commands are the start; the user's usual commands carry on to the declared size.
+            return TextFitter.Forward(request.Size, "", Fit.SplitLines(text).Concat(SizedTexts.HistoryBlocks(request)), "", SizedTexts.HistoryFiller, request.Random("llm-fit"));
+        }
         return Fit.ToSize(Encoding.UTF8.GetBytes(text), request.Size, request.Origin.Generator, request.Random("llm-fit"));
     }
 

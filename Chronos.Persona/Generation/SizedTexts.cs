@@ -9,20 +9,22 @@ internal static class SizedTexts
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static byte[] BashHistory(GhostRequest r, long size)
+    public static byte[] BashHistory(GhostRequest r, long size) =>
+        TextFitter.Forward(size, "", HistoryBlocks(r), "", HistoryFiller, r.Random("history-fill"));
+
+    /// <summary>An endless history of this user's plausible commands.</summary>
+    internal static IEnumerable<string> HistoryBlocks(GhostRequest r)
     {
         var random = r.Random("history");
         var commands = HistoryCommands(r).ToArray();
-        IEnumerable<string> Blocks()
+        while (true)
         {
-            while (true)
-            {
-                yield return random.Pick(commands) + "\n";
-            }
+            yield return random.Pick(commands) + "\n";
         }
-        var filler = new Filler(15, 160, (length, rnd) => "grep -rn \"" + Words.Exactly(length - 14, Words.Identifiers, rnd).Replace(' ', '_') + "\" .\n");
-        return TextFitter.Forward(size, "", Blocks(), "", filler, r.Random("history-fill"));
     }
+
+    /// <summary>Exact-length history lines: a grep for an identifier.</summary>
+    internal static readonly Filler HistoryFiller = new(15, 160, (length, rnd) => "grep -rn \"" + Words.Exactly(length - 14, Words.Identifiers, rnd).Replace(' ', '_') + "\" .\n");
 
     private static IEnumerable<string> HistoryCommands(GhostRequest r)
     {
