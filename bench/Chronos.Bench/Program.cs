@@ -1,1 +1,15 @@
-Console.WriteLine("no benchmarks yet");
+// Chronos benchmark harness: `dotnet run -c Release --project bench/Chronos.Bench -- <area> [args]`.
+// Each area lives in its own file and registers one line here.
+using Chronos.Bench;
+
+var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
+{
+    ["hypervisor"] = HypervisorBench.RunAsync,
+};
+
+if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: Chronos.Bench <{string.Join('|', areas.Keys.Order(StringComparer.Ordinal))}> [args]");
+    return 2;
+}
+return await run(args[1..]);
