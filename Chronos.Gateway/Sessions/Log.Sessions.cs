@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(102, LogLevel.Warning, "Session {Session}: transcript could not be opened; the session goes on without one")]
     public static partial void TranscriptFailed(ILogger logger, Exception exception, string session);
+
+    [LoggerMessage(103, LogLevel.Warning, "Added root:{Shift}:65536 to /etc/subuid and /etc/subgid: sandboxes map persona ids onto that host range")]
+    public static partial void SubordinateIdsAdded(ILogger logger, uint shift);
 }
