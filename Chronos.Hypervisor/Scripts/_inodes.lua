@@ -11,9 +11,11 @@ local function decref(sha)
   end
 end
 
-local function incref(sha, data)
+-- A new use of a blob. The caller uploaded it before the script (SET NX with a TTL, so an upload
+-- nothing ever uses expires); the first use makes it permanent.
+local function incref(sha)
   if redis.call('HINCRBY', BLOBREF, sha, 1) == 1 then
-    redis.call('SET', blobkey(sha), data)
+    redis.call('PERSIST', blobkey(sha))
   end
 end
 
@@ -65,35 +67,47 @@ local function is_ancestor(ancestor, dir)
   return true
 end
 
--- Chunk updates, given as flat ARGV groups of four starting at `first`:
---   index, expected ('*' = any, '' = absent, else the sha it must still have), new sha ('' = remove), data.
--- Returns nil when an expectation failed, else the byte delta of applying them.
+-- Chunk updates, given as flat ARGV groups of three starting at `first`:
+--   index, expected ('*' = any, '' = absent, else the sha it must still have), new sha ('' = remove).
+-- The bytes never pass through Lua (a 64 KiB argument costs Redis ~200 us in the Lua bridge,
+-- measured, against ~1 us for a plain SET): the caller uploads each new blob beforehand.
+-- Returns nil when an expectation failed or an unused new blob is not (or no longer) uploaded,
+-- else the byte delta of applying them.
 local function chunk_delta(ck, first, count)
   local delta = 0
   for i = 0, count - 1 do
-    local base = first + i * 4
+    local base = first + i * 3
     local old = redis.call('HGET', ck, ARGV[base])
     local expected = ARGV[base + 1]
     if expected ~= '*' and (old or '') ~= expected then return nil end
     if old then delta = delta - redis.call('STRLEN', blobkey(old)) end
-    if ARGV[base + 2] ~= '' then delta = delta + #ARGV[base + 3] end
+    local sha = ARGV[base + 2]
+    if sha ~= '' then
+      local len = redis.call('STRLEN', blobkey(sha))
+      if len == 0 then return nil end
+      delta = delta + len
+    end
   end
   return delta
 end
 
+-- Applies groups checked by chunk_delta: every new use first, then every dropped use, so a blob
+-- that moves between indexes in one call never touches refcount 0 on the way.
 local function apply_chunks(ck, first, count)
+  local dropped = {}
   for i = 0, count - 1 do
-    local base = first + i * 4
+    local base = first + i * 3
     local idx, sha = ARGV[base], ARGV[base + 2]
     local old = redis.call('HGET', ck, idx)
     if old ~= sha then
       if sha ~= '' then
-        incref(sha, ARGV[base + 3])
+        incref(sha)
         redis.call('HSET', ck, idx, sha)
       else
         redis.call('HDEL', ck, idx)
       end
-      if old then decref(old) end
+      if old then dropped[#dropped + 1] = old end
     end
   end
+  for _, sha in ipairs(dropped) do decref(sha) end
 end

@@ -116,6 +116,13 @@ internal static class HypervisorBench
         await RedisBenchmarkAsync(server, "-n", N(200_000).ToString(CultureInfo.InvariantCulture), "-c", "64", "-P", "1", "-q", "EVALSHA", sha, "0");
         await RedisBenchmarkAsync(server, "-n", N(20_000).ToString(CultureInfo.InvariantCulture), "-c", "1", "-P", "1", "-q", "EVALSHA", sha, "0");
 
+        var stats = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
+        Console.WriteLine();
+        Console.WriteLine("script commands seen by the server (EVALSHA_RO = read-only scripts):");
+        foreach (var line in stats.Split('\n').Where(l => l.StartsWith("cmdstat_eval", StringComparison.Ordinal)))
+        {
+            Console.WriteLine("  " + line.Trim());
+        }
         var report = await catalog.FsckAsync("bench");
         Console.WriteLine();
         Console.WriteLine($"fsck after the run: {(report.Clean ? "clean" : report.Violations.Count + " violations")}, {report.Inodes} inodes, {report.Chunks} chunks");
@@ -128,7 +135,12 @@ internal static class HypervisorBench
         var before = await ScriptCallsAsync(redis);
         var m = await Measurement.RunAsync(name, callers, operations, operation);
         var after = await ScriptCallsAsync(redis);
-        return m with { ScriptCallsPerOp = (after.Calls - before.Calls) / (double)operations, ServerMicrosPerOp = (after.Micros - before.Micros) / (double)operations };
+        return m with
+        {
+            ScriptCallsPerOp = (after.Calls - before.Calls) / (double)operations,
+            ServerMicrosPerOp = (after.Micros - before.Micros) / (double)operations,
+            ServerReadOnlyMicrosPerOp = (after.ReadOnlyMicros - before.ReadOnlyMicros) / (double)operations,
+        };
     }
 
     private static void Print(IEnumerable<Measurement> measurements)
@@ -148,12 +160,16 @@ internal static class HypervisorBench
     }
 
     /// <summary>EVALSHA / EVALSHA_RO calls (client round trips) and their total server time, from INFO commandstats.</summary>
-    private static async Task<(long Calls, long Micros)> ScriptCallsAsync(ConnectionMultiplexer redis)
+    private static async Task<(long Calls, long Micros, long ReadOnlyMicros)> ScriptCallsAsync(ConnectionMultiplexer redis)
     {
         var info = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
-        long calls = 0, micros = 0;
+        long calls = 0, micros = 0, readOnly = 0;
         foreach (var line in info.Split('\n'))
         {
+            if (line.StartsWith("cmdstat_evalsha_ro", StringComparison.Ordinal))
+            {
+                readOnly = long.Parse(line.Split("usec=")[1].Split(',')[0], CultureInfo.InvariantCulture);
+            }
             if (line.StartsWith("cmdstat_evalsha", StringComparison.Ordinal))
             {
                 foreach (var field in line.Split(':')[1].Split(','))
@@ -170,7 +186,7 @@ internal static class HypervisorBench
                 }
             }
         }
-        return (calls, micros);
+        return (calls, micros, readOnly);
     }
 
     private static async Task RedisBenchmarkAsync(RedisServer server, params string[] args)

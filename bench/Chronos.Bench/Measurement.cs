@@ -13,8 +13,11 @@ internal sealed record Measurement(string Name, int Callers, long Operations, Ti
     /// <summary>Redis CPU time in scripts per operation (INFO commandstats usec).</summary>
     public double ServerMicrosPerOp { get; init; }
 
+    /// <summary>The part of <see cref="ServerMicrosPerOp"/> spent in read-only scripts (EVALSHA_RO).</summary>
+    public double ServerReadOnlyMicrosPerOp { get; init; }
+
     public override string ToString() =>
-        $"{Name,-28} {Callers,3} callers {Operations,8} ops  {PerSecond,10:N0} ops/s  median {MedianMicros,8:N1} us  p99 {P99Micros,9:N1} us  scripts/op {ScriptCallsPerOp,4:N2}  redis {ServerMicrosPerOp,6:N1} us/op";
+        $"{Name,-28} {Callers,3} callers {Operations,8} ops  {PerSecond,10:N0} ops/s  median {MedianMicros,8:N1} us  p99 {P99Micros,9:N1} us  scripts/op {ScriptCallsPerOp,4:N2}  redis {ServerMicrosPerOp,6:N1} us/op ({ServerReadOnlyMicrosPerOp:N1} read-only)";
 
     /// <summary>Runs <paramref name="operation"/>(i) for i in 0..operations-1, spread over <paramref name="callers"/> tasks.</summary>
     public static async Task<Measurement> RunAsync(string name, int callers, int operations, Func<int, Task> operation)

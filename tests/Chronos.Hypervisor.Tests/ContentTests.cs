@@ -99,6 +99,22 @@ public sealed class ContentTests(RedisFixture redis) : IClassFixture<RedisFixtur
     }
 
     [Fact]
+    public async Task An_upload_no_script_uses_expires_and_is_not_a_violation()
+    {
+        var fs = await redis.NewWorldAsync();
+        var f = await fs.MknodAsync(Root, "f", File, 0, User).Ok();
+        await fs.WriteAsync(f.Ino, 0, new byte[100], User).Ok();
+        // A client that uploaded a blob and died before its write script ran.
+        var key = $"chronos:{{{fs.World}}}:blob:{new string('a', 64)}";
+        await Db.StringSetAsync(key, "orphaned upload", TimeSpan.FromMinutes(5), When.NotExists);
+        await redis.AssertCleanAsync(fs.World);
+        Assert.NotNull(await Db.KeyTimeToLiveAsync(key));
+        // A used blob carries no TTL.
+        var sha = (string)(await Db.HashGetAsync($"chronos:{{{fs.World}}}:chunks:{f.Ino}", 0))!;
+        Assert.Null(await Db.KeyTimeToLiveAsync($"chronos:{{{fs.World}}}:blob:{sha}"));
+    }
+
+    [Fact]
     public async Task Deleting_everything_leaves_zero_blobs()
     {
         var fs = await redis.NewWorldAsync();

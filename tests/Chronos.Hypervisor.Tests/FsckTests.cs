@@ -38,6 +38,7 @@ public sealed class FsckTests(RedisFixture redis) : IClassFixture<RedisFixture>
         { "refcount", "refcount 2, used by 1" },
         { "missing blob", "does not exist" },
         { "unused blob", "used by no chunk" },
+        { "expiring used blob", "still expiring" },
         { "unopened orphan", "nobody has open" },
         { "inode usage", "usage: inodes counter" },
         { "byte usage", "usage: bytes counter" },
@@ -92,6 +93,9 @@ public sealed class FsckTests(RedisFixture redis) : IClassFixture<RedisFixture>
                 break;
             case "unused blob":
                 await db.StringSetAsync(p + "blob:" + new string('0', 64), "x");
+                break;
+            case "expiring used blob":
+                await db.KeyExpireAsync(p + "blob:" + s.Sha, TimeSpan.FromHours(1));
                 break;
             case "unopened orphan":
                 await db.HashDeleteAsync(p + "dir:1", "f");
