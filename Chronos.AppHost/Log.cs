@@ -42,6 +42,9 @@ internal sealed partial class Log
     [LoggerMessage(11, LogLevel.Information, "stopped everything")]
     public partial void StoppedEverything();
 
+    [LoggerMessage(13, LogLevel.Error, "stopping {Name} failed: {Reason}")]
+    public partial void StopFailed(string name, string reason);
+
     [LoggerMessage(12, LogLevel.Warning, "redis-server on port {Port} exited with code {Code} (port taken?); trying another port")]
     public partial void RedisPortRetry(int port, int code);
 }

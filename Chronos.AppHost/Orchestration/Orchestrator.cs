@@ -164,7 +164,15 @@ internal sealed class Orchestrator
             {
                 _context.Log.Stopping(runner.Resource.Name);
             }
-            await runner.StopAsync();
+            try
+            {
+                await runner.StopAsync();
+            }
+            catch (Exception ex)
+            {
+                // Keep going: one child that will not stop must not leave the others running.
+                _context.Log.StopFailed(runner.Resource.Name, ex.Message);
+            }
             if (runner.Child is not null)
             {
                 await runner.Child.DisposeAsync();
@@ -282,9 +290,9 @@ internal sealed class Orchestrator
             Pid: r.Child?.Pid.ToString(CultureInfo.InvariantCulture) ?? "-")).ToList();
         var widths = new[]
         {
-            Math.Max(4, rows.Max(r => r.Name.Length)),
-            Math.Max(5, rows.Max(r => r.State.Length)),
-            Math.Max(8, rows.Max(r => r.Endpoint.Length)),
+            rows.Select(r => r.Name.Length).Append(4).Max(),
+            rows.Select(r => r.State.Length).Append(5).Max(),
+            rows.Select(r => r.Endpoint.Length).Append(8).Max(),
         };
         var table = new StringBuilder();
         table.AppendLine();

@@ -33,8 +33,6 @@ internal sealed class RedisRunner(RedisResource redis, OrchestratorContext conte
         }
     }
 
-    public override IEnumerable<string> CheckPrerequisites() => [];
-
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_external is not null)

@@ -196,4 +196,15 @@ public sealed class AppHostEndToEndTests
         Assert.StartsWith($"[apphost] state directory {file}/state: ", line, StringComparison.Ordinal);
         File.Delete(file);
     }
+
+    [Fact]
+    public async Task No_services_enabled_starts_nothing_and_still_stops_cleanly()
+    {
+        await using var apphost = AppHostProcess.Start(environment: new Dictionary<string, string?> { ["Chronos__AppHost__Services"] = "" });
+        await apphost.WaitUntilUpAsync();
+        Assert.Contains(apphost.Lines, l => l.StartsWith("Chronos is up: 0 resources ready", StringComparison.Ordinal));
+        Assert.Empty(ProcFs.ChildrenOf(apphost.Pid));
+        apphost.Signal("INT");
+        Assert.Equal(0, await apphost.WaitForExitAsync(StopDeadline));
+    }
 }
