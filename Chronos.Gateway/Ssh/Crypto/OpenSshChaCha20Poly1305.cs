@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Macs;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace Chronos.Gateway.Ssh.Crypto;
 
@@ -25,7 +23,6 @@ public sealed class OpenSshChaCha20Poly1305 : IDisposable
 
     private readonly uint[] mainKey = new uint[8];
     private readonly uint[] headerKey = new uint[8];
-    private readonly Poly1305 poly = new();
     private readonly byte[] polyKey = new byte[32];
     private bool disposed;
 
@@ -93,9 +90,7 @@ public sealed class OpenSshChaCha20Poly1305 : IDisposable
         Span<byte> zeros = stackalloc byte[32];
         zeros.Clear();
         ChaCha20.Xor(mainKey, nonce, 0, zeros, polyKey);
-        poly.Init(new KeyParameter(polyKey));
-        poly.BlockUpdate(ciphertext);
-        poly.DoFinal(tag);
+        Poly1305.Compute(polyKey, ciphertext, tag);
         CryptographicOperations.ZeroMemory(polyKey);
     }
 
