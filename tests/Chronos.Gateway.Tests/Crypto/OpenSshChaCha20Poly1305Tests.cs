@@ -125,7 +125,7 @@ public class OpenSshChaCha20Poly1305Tests
     {
         var random = new Random(11);
         var cases = new List<(byte[] Key, uint Seq, byte[] Plaintext)>();
-        foreach (var length in new[] { 4, 8, 16, 36, 64, 68, 100, 256, 260, 1000, 32768 + 16 })
+        foreach (var length in new[] { 4, 5, 8, 16, 36, 64, 68, 100, 196, 197, 256, 260, 452, 453, 1000, 32768 + 16 })
         {
             var key = new byte[64];
             random.NextBytes(key);
