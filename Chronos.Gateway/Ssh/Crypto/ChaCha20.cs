@@ -61,6 +61,43 @@ internal static class ChaCha20
         keystream.Clear();
     }
 
+    /// <summary>
+    /// Keystream block 0 into <paramref name="blockZero"/> and output = input XOR keystream from block 1, computed in
+    /// the same SIMD passes (chacha20-poly1305 takes its Poly1305 key from block 0 and encrypts from block 1).
+    /// </summary>
+    public static void XorAfterBlockZero(ReadOnlySpan<uint> key, ReadOnlySpan<byte> nonce, Span<byte> blockZero, ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        var n0 = BinaryPrimitives.ReadUInt32LittleEndian(nonce);
+        var n1 = BinaryPrimitives.ReadUInt32LittleEndian(nonce[4..]);
+        Span<byte> keystream = stackalloc byte[8 * BlockSize];
+        int produced;
+        ulong next;
+        var needed = BlockSize + input.Length;
+        if (needed > 4 * BlockSize && Vector256.IsHardwareAccelerated)
+        {
+            EightBlocks(key, n0, n1, 0, keystream);
+            (produced, next) = (8 * BlockSize, 8);
+        }
+        else if (needed > BlockSize && Vector128.IsHardwareAccelerated)
+        {
+            FourBlocks(key, n0, n1, 0, keystream);
+            (produced, next) = (4 * BlockSize, 4);
+        }
+        else
+        {
+            OneBlock(key, n0, n1, 0, keystream);
+            (produced, next) = (BlockSize, 1);
+        }
+        keystream[..BlockSize].CopyTo(blockZero);
+        var n = Math.Min(produced - BlockSize, input.Length);
+        XorHelper.Xor(input[..n], keystream.Slice(BlockSize, n), output[..n]);
+        keystream.Clear();
+        if (n < input.Length)
+        {
+            Xor(key, nonce, next, input[n..], output[n..]);
+        }
+    }
+
     /// <summary>One 64-byte keystream block.</summary>
     public static void OneBlock(ReadOnlySpan<uint> key, uint n0, uint n1, ulong counter, Span<byte> block)
     {

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Macs;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace Chronos.Gateway.Ssh.Crypto;
 
@@ -25,8 +23,6 @@ public sealed class OpenSshChaCha20Poly1305 : IDisposable
 
     private readonly uint[] mainKey = new uint[8];
     private readonly uint[] headerKey = new uint[8];
-    private readonly Poly1305 poly = new();
-    private readonly byte[] polyKey = new byte[32];
     private bool disposed;
 
     public OpenSshChaCha20Poly1305(ReadOnlySpan<byte> key64)
@@ -58,9 +54,11 @@ public sealed class OpenSshChaCha20Poly1305 : IDisposable
         }
         Span<byte> nonce = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(nonce, sequenceNumber);
+        Span<byte> blockZero = stackalloc byte[ChaCha20.BlockSize];
         ChaCha20.Xor(headerKey, nonce, 0, plaintext[..LengthSize], ciphertextAndTag[..LengthSize]);
-        ChaCha20.Xor(mainKey, nonce, 1, plaintext[LengthSize..], ciphertextAndTag[LengthSize..plaintext.Length]);
-        ComputeTag(nonce, ciphertextAndTag[..plaintext.Length], ciphertextAndTag.Slice(plaintext.Length, TagSize));
+        ChaCha20.XorAfterBlockZero(mainKey, nonce, blockZero, plaintext[LengthSize..], ciphertextAndTag[LengthSize..plaintext.Length]);
+        Poly1305.Compute(blockZero[..Poly1305.KeySize], ciphertextAndTag[..plaintext.Length], ciphertextAndTag.Slice(plaintext.Length, TagSize));
+        CryptographicOperations.ZeroMemory(blockZero);
     }
 
     /// <summary>
@@ -77,8 +75,13 @@ public sealed class OpenSshChaCha20Poly1305 : IDisposable
         }
         Span<byte> nonce = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(nonce, sequenceNumber);
+        Span<byte> blockZero = stackalloc byte[ChaCha20.BlockSize];
         Span<byte> expected = stackalloc byte[TagSize];
-        ComputeTag(nonce, ciphertextAndTag[..length], expected);
+        // Tag first, over the ciphertext, so plaintext may alias ciphertextAndTag (in-place decryption); with no
+        // input this only produces block 0, the Poly1305 key.
+        ChaCha20.XorAfterBlockZero(mainKey, nonce, blockZero, ReadOnlySpan<byte>.Empty, Span<byte>.Empty);
+        Poly1305.Compute(blockZero[..Poly1305.KeySize], ciphertextAndTag[..length], expected);
+        CryptographicOperations.ZeroMemory(blockZero);
         if (!CryptographicOperations.FixedTimeEquals(expected, ciphertextAndTag.Slice(length, TagSize)))
         {
             return false;
@@ -86,17 +89,6 @@ public sealed class OpenSshChaCha20Poly1305 : IDisposable
         ChaCha20.Xor(headerKey, nonce, 0, ciphertextAndTag[..LengthSize], plaintext[..LengthSize]);
         ChaCha20.Xor(mainKey, nonce, 1, ciphertextAndTag[LengthSize..length], plaintext[LengthSize..length]);
         return true;
-    }
-
-    private void ComputeTag(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, Span<byte> tag)
-    {
-        Span<byte> zeros = stackalloc byte[32];
-        zeros.Clear();
-        ChaCha20.Xor(mainKey, nonce, 0, zeros, polyKey);
-        poly.Init(new KeyParameter(polyKey));
-        poly.BlockUpdate(ciphertext);
-        poly.DoFinal(tag);
-        CryptographicOperations.ZeroMemory(polyKey);
     }
 
     public void Dispose()
