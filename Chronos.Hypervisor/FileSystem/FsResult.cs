@@ -30,5 +30,8 @@ public readonly record struct FsResult<T>
 
     public static implicit operator FsResult<T>(Errno error) => Fail(error);
 
+    /// <summary>A value is a success (added so that verbs can <c>return value;</c> as they <c>return Errno.X;</c>).</summary>
+    public static implicit operator FsResult<T>(T value) => Ok(value);
+
     public override string ToString() => IsOk ? $"Ok({_value})" : Error.ToString();
 }

@@ -1,14 +1,19 @@
+// Chronos benchmark harness: `dotnet run -c Release --project bench/Chronos.Bench -- <area> [args]`.
+// Each area lives in its own file and registers one line here.
+using Chronos.Bench;
 using Chronos.Bench.SshCrypto;
+using Chronos.Bench.SshServer;
 
-// One subcommand per area: dotnet run -c Release --project bench/Chronos.Bench -- <area>
-return args.FirstOrDefault() switch
+var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
 {
-    "ssh-crypto" => await SshCryptoBench.RunAsync(args[1..]),
-    _ => Usage(),
+    ["hypervisor"] = HypervisorBench.RunAsync,
+    ["ssh-crypto"] = SshCryptoBench.RunAsync,
+    ["ssh"] = SshServerBench.RunAsync,
 };
 
-static int Usage()
+if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine("usage: Chronos.Bench <area>   areas: ssh-crypto");
+    Console.Error.WriteLine($"usage: Chronos.Bench <{string.Join('|', areas.Keys.Order(StringComparer.Ordinal))}> [args]");
     return 2;
 }
+return await run(args[1..]);
