@@ -25,6 +25,8 @@ internal static class SshServerBench
     {
         var operations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300;
         var idle = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+        // SSH.NET blocks pool threads in places; 64 callers must not starve the server's continuations.
+        ThreadPool.SetMinThreads(256, 256);
         var directory = Directory.CreateTempSubdirectory("chronos-sshbench").FullName;
         var key = Path.Combine(directory, "id_ed25519");
         (await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key])).EnsureSuccess();
@@ -55,9 +57,13 @@ internal static class SshServerBench
     private static async Task ExecAsync(int port, string key)
     {
         using var privateKey = new PrivateKeyFile(key);
-        using var client = new SshClient(new ConnectionInfo("127.0.0.1", port, "root", new PrivateKeyAuthenticationMethod("root", privateKey)));
+        using var client = new SshClient(new ConnectionInfo("127.0.0.1", port, "root", new PrivateKeyAuthenticationMethod("root", privateKey))
+        {
+            Timeout = TimeSpan.FromMinutes(2),
+        });
         await client.ConnectAsync(CancellationToken.None);
-        using var command = client.RunCommand("true");
+        using var command = client.CreateCommand("true");
+        await command.ExecuteAsync();
         client.Disconnect();
         if (command.ExitStatus != 0)
         {
