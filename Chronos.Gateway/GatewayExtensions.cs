@@ -1,9 +1,11 @@
 using Chronos.Gateway.Ssh;
 using Chronos.Gateway.Ssh.Auth;
 using Chronos.Gateway.Ssh.HostKeys;
+using Chronos.Hypervisor.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -19,7 +21,9 @@ public static class GatewayExtensions
             .ValidateOnStart();
         if (builder.Configuration.GetConnectionString("redis") is not null)
         {
+            // With Redis, every attempt lands in the world's audit stream; without it, in the log.
             builder.AddRedisClient("redis");
+            builder.Services.TryAddSingleton<ISshAuditSink>(sp => new HypervisorAuditSink(new AuditLog(sp.GetRequiredService<IConnectionMultiplexer>())));
         }
         builder.Services.TryAddSingleton<IHostKeyStore>(sp => new DirectoryHostKeyStore(sp.GetRequiredService<IOptions<SshServerOptions>>().Value.HostKeyDirectory));
         builder.Services.TryAddSingleton<IAuthenticationPolicy>(sp => CreatePolicy(sp.GetRequiredService<IOptions<SshServerOptions>>().Value));

@@ -33,14 +33,14 @@ internal sealed partial class SshServerSession
             case SshMessageNumber.SSH_MSG_CHANNEL_WINDOW_ADJUST:
                 {
                     reader.ReadByte();
-                    var channel = FindChannel(reader.ReadUInt32());
+                    var channel = FindChannel(reader.ReadUInt32(), "window adjust");
                     channel?.OnWindowAdjust(reader.ReadUInt32());
                     return;
                 }
             case SshMessageNumber.SSH_MSG_CHANNEL_DATA:
                 {
                     reader.ReadByte();
-                    var channel = FindChannel(reader.ReadUInt32());
+                    var channel = FindChannel(reader.ReadUInt32(), "data");
                     var data = reader.ReadString();
                     channel?.OnData(data);
                     return;
@@ -51,14 +51,14 @@ internal sealed partial class SshServerSession
             case SshMessageNumber.SSH_MSG_CHANNEL_EOF:
                 {
                     reader.ReadByte();
-                    FindChannel(reader.ReadUInt32())?.OnEof();
+                    FindChannel(reader.ReadUInt32(), "ieof")?.OnEof();
                     return;
                 }
             case SshMessageNumber.SSH_MSG_CHANNEL_CLOSE:
                 {
                     reader.ReadByte();
                     var id = reader.ReadUInt32();
-                    if (FindChannel(id) is { } channel)
+                    if (FindChannel(id, "oclose") is { } channel)
                     {
                         channel.CloseReceived = true;
                         channel.Stop();
@@ -79,12 +79,12 @@ internal sealed partial class SshServerSession
         }
     }
 
-    private SessionChannel? FindChannel(uint id)
+    private SessionChannel? FindChannel(uint id, string what)
     {
-        // channels.c channel_from_packet_id: a message for an unknown channel is fatal.
+        // channels.c channel_from_packet_id: a message for an unknown channel is fatal, in these words.
         if (!_channels.TryGetValue(id, out var channel))
         {
-            throw SshProtocolException.Disconnect(SshDisconnectReason.SSH_DISCONNECT_PROTOCOL_ERROR, $"Received packet for unknown channel {id}");
+            throw SshProtocolException.Disconnect(SshDisconnectReason.SSH_DISCONNECT_PROTOCOL_ERROR, $"{what} packet referred to nonexistent channel {id}");
         }
         return channel;
     }
@@ -131,7 +131,7 @@ internal sealed partial class SshServerSession
             return;
         }
         var id = _nextChannelId++;
-        var channel = new SessionChannel(id, open.SenderChannel, open.InitialWindowSize, open.MaximumPacketSize, p => Enqueue(p));
+        var channel = new SessionChannel(id, open.SenderChannel, open.InitialWindowSize, open.MaximumPacketSize, p => Enqueue(p), EnqueueWhenRoomAsync);
         _channels[id] = channel;
         // sshd confirms a session with window 0 and opens it when the program starts.
         Enqueue(new ChannelOpenConfirmationMessage(open.SenderChannel, id, 0, SessionChannel.LocalMaxPacket).Write());
@@ -140,7 +140,7 @@ internal sealed partial class SshServerSession
     private void OnChannelRequest(ref SshReader reader)
     {
         var head = ChannelRequestHead.Read(ref reader);
-        var channel = FindChannel(head.RecipientChannel)!;
+        var channel = FindChannel(head.RecipientChannel, "channel request")!;
         var success = head.RequestType switch
         {
             "pty-req" when !channel.Started && channel.Pty is null => OnPtyRequest(channel, ref reader),

@@ -23,7 +23,16 @@ internal sealed partial class SshServerSession : IAsyncDisposable
 
     private readonly SshServerContext _context;
     private readonly IDuplexPipe _transport;
+    /// <summary>
+    /// Packets waiting for the send loop above this count stop the receive loop and the channel
+    /// writers until the peer reads again: a client that floods requests and never reads the
+    /// answers gets TCP back-pressure, not a growing heap (as sshd blocks on its socket).
+    /// </summary>
+    private const int SendQueueHighWater = 256;
+
     private readonly Channel<OutboundItem> _sendQueue = Channel.CreateUnbounded<OutboundItem>(new UnboundedChannelOptions { SingleReader = true });
+    private int _queuedPackets;
+    private TaskCompletionSource _sendSpace = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abort = new();
     private readonly PacketDecoder _decoder = new();
     private readonly PacketEncoder _encoder = new();
@@ -125,10 +134,12 @@ internal sealed partial class SshServerSession : IAsyncDisposable
         {
             var result = await input.ReadAsync(_abort.Token);
             var buffer = result.Buffer;
+            var found = false;
             try
             {
                 while (TryReadLine(ref buffer, out var line))
                 {
+                    found = true;
                     // kex.c: the server accepts only an SSH- line first; anything else is refused.
                     if (line.StartsWith("SSH-2.0-", StringComparison.Ordinal) || line.StartsWith("SSH-1.99-", StringComparison.Ordinal))
                     {
@@ -159,7 +170,16 @@ internal sealed partial class SshServerSession : IAsyncDisposable
             }
             finally
             {
-                input.AdvanceTo(buffer.Start, buffer.End);
+                // Bytes after the identification line (the client's KEXINIT, often in the same
+                // segment) are not examined yet: the packet loop must see them without new data.
+                if (found)
+                {
+                    input.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
             }
         }
     }
@@ -194,6 +214,7 @@ internal sealed partial class SshServerSession : IAsyncDisposable
             {
                 while (_decoder.TryDecode(ref buffer, out var payload))
                 {
+                    await WaitForSendSpaceAsync();
                     await HandlePacketAsync(payload, _decoder.SequenceNumber - 1);
                     if (_closing)
                     {
@@ -277,8 +298,36 @@ internal sealed partial class SshServerSession : IAsyncDisposable
         Enqueue(new SshWriter(data.Length + 5).WriteByte(SshMessageNumber.SSH2_MSG_PONG).WriteString(data).ToArray());
     }
 
-    private void Enqueue(byte[] payload, DirectionState? switchTo = null) =>
-        _sendQueue.Writer.TryWrite(new OutboundItem(payload, switchTo, Raw: false));
+    private void Enqueue(byte[] payload, DirectionState? switchTo = null)
+    {
+        if (_sendQueue.Writer.TryWrite(new OutboundItem(payload, switchTo, Raw: false)))
+        {
+            Interlocked.Increment(ref _queuedPackets);
+        }
+    }
+
+    /// <summary>Enqueues channel data once the send queue has room (back-pressure for program output).</summary>
+    private async ValueTask EnqueueWhenRoomAsync(byte[] payload)
+    {
+        await WaitForSendSpaceAsync();
+        Enqueue(payload);
+    }
+
+    private async ValueTask WaitForSendSpaceAsync()
+    {
+        while (Volatile.Read(ref _queuedPackets) > SendQueueHighWater && !_abort.IsCancellationRequested)
+        {
+            await Volatile.Read(ref _sendSpace).Task.WaitAsync(_abort.Token);
+        }
+    }
+
+    private void SignalSendSpace()
+    {
+        if (Volatile.Read(ref _queuedPackets) <= SendQueueHighWater / 2)
+        {
+            Interlocked.Exchange(ref _sendSpace, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
 
     private void EnqueueRaw(byte[] bytes) => _sendQueue.Writer.TryWrite(new OutboundItem(bytes, null, Raw: true));
 
@@ -294,6 +343,10 @@ internal sealed partial class SshServerSession : IAsyncDisposable
             {
                 while (reader.TryRead(out var item))
                 {
+                    if (!item.Raw)
+                    {
+                        Interlocked.Decrement(ref _queuedPackets);
+                    }
                     if (item.Raw)
                     {
                         output.Write(item.Bytes);
@@ -332,6 +385,7 @@ internal sealed partial class SshServerSession : IAsyncDisposable
                     }
                 }
                 var flush = await output.FlushAsync(_abort.Token);
+                SignalSendSpace();
                 if (flush.IsCompleted || flush.IsCanceled)
                 {
                     break;

@@ -2,12 +2,14 @@
 // Each area lives in its own file and registers one line here.
 using Chronos.Bench;
 using Chronos.Bench.SshCrypto;
+using Chronos.Bench.SshServer;
 
 var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
 {
     ["hypervisor"] = HypervisorBench.RunAsync,
-    ["ssh-crypto"] = SshCryptoBench.RunAsync,
     ["fuse"] = FuseBench.RunAsync,
+    ["ssh-crypto"] = SshCryptoBench.RunAsync,
+    ["ssh"] = SshServerBench.RunAsync,
 };
 
 if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))

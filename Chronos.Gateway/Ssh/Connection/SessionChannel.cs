@@ -17,6 +17,7 @@ internal sealed class SessionChannel
     public const uint LocalMaxPacket = 32768;
 
     private readonly Action<byte[]> _send;
+    private readonly Func<byte[], ValueTask> _sendData;
     private readonly Pipe _stdin = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
     private readonly SemaphoreSlim _windowAvailable = new(0);
     private readonly Lock _gate = new();
@@ -25,13 +26,14 @@ internal sealed class SessionChannel
     private long _consumedSinceAdjust;
     private bool _eofSent;
 
-    public SessionChannel(uint localId, uint remoteId, uint remoteWindow, uint remoteMaxPacket, Action<byte[]> send)
+    public SessionChannel(uint localId, uint remoteId, uint remoteWindow, uint remoteMaxPacket, Action<byte[]> send, Func<byte[], ValueTask> sendData)
     {
         LocalId = localId;
         RemoteId = remoteId;
         _remoteWindow = remoteWindow;
         RemoteMaxPacket = Math.Max(1, Math.Min(remoteMaxPacket, LocalMaxPacket));
         _send = send;
+        _sendData = sendData;
         Streams = new SshChannelStreams(new CountingReader(_stdin.Reader, this), new ChannelOutputStream(this, 0), new ChannelOutputStream(this, 1));
     }
 
@@ -128,7 +130,7 @@ internal sealed class SessionChannel
             {
                 return;
             }
-            _send(stream == 0
+            await _sendData(stream == 0
                 ? ChannelDataMessage.Write(RemoteId, data.Span[..chunk])
                 : ChannelDataMessage.WriteExtended(RemoteId, 1, data.Span[..chunk]));
             data = data[chunk..];

@@ -64,6 +64,16 @@ public sealed class OpenSshClientTests(GatewayFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task Subsystem_request_reaches_the_session_handler()
+    {
+        var result = await OpenSsh.RunAsync(Server.Port, "echo", GatewayFixture.Password, options: ["SessionType=subsystem"], standardInput: "through the subsystem\n", keys: fixture.Keys);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("through the subsystem\n", result.StandardOutput);
+        Assert.Contains(Server.Handler!.Requests, r => r.Kind == SshSessionKind.Subsystem && r.Subsystem == "echo");
+    }
+
+    [Fact]
     public async Task Wrong_password_is_refused_as_sshd_refuses_it()
     {
         var result = await OpenSsh.RunAsync(Server.Port, "true", "wrong-password", keys: fixture.Keys);

@@ -44,7 +44,8 @@ public sealed class GatewayServer : IAsyncDisposable
         bool withHandler = true,
         IAuthenticationDelay? delay = null,
         string? hostKeyDirectory = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        bool useRecordingAudit = true)
     {
         hostKeyDirectory ??= TempDirectory.Create("chronos-hostkeys");
         var audit = new RecordingAuditSink();
@@ -65,7 +66,10 @@ public sealed class GatewayServer : IAsyncDisposable
             config[key] = value;
         }
         builder.Configuration.AddInMemoryCollection(config);
-        builder.Services.AddSingleton<ISshAuditSink>(audit);
+        if (useRecordingAudit)
+        {
+            builder.Services.AddSingleton<ISshAuditSink>(audit);
+        }
         builder.Services.AddSingleton(delay ?? new NoFailureDelay());
         if (policy is not null)
         {
