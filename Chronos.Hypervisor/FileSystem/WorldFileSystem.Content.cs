@@ -19,29 +19,27 @@ internal sealed partial class WorldFileSystem
         }
         if (destination.Length == 0 || offset >= Chunks.MaxFileSize)
         {
-            var attributes = await GetAttrAsync(ino, cancellationToken);
-            return attributes.IsOk ? ContentErrno(attributes.Value.Mode, attributes.Value.Content) is var e && e != Errno.None ? e : 0 : attributes.Error;
+            return await EmptyTransferAsync(ino, cancellationToken);
         }
-        var first = offset / Chunks.Size;
-        var last = (offset + destination.Length - 1) / Chunks.Size;
-        var chunk = await ReadChunksAsync(ino, first, last);
-        if (chunk.Error != Errno.None)
+        var r = await _scripts.RunAsync(Scripts.Read, [_meta, _keys.Inode(ino), _keys.Chunks(ino)], [offset, destination.Length], readOnly: true);
+        if (Status(r) != 0)
         {
-            return chunk.Error;
+            return (Errno)Status(r);
         }
-        var available = (int)Math.Clamp(chunk.Size - offset, 0, destination.Length);
+        var error = ContentErrno((uint)(long)r[2], (ContentState)(long)r[3]);
+        if (error != Errno.None)
+        {
+            return error;
+        }
+        var available = (int)Math.Clamp((long)r[1] - offset, 0, destination.Length);
         var span = destination.Span[..available];
         span.Clear();
-        for (var i = first; i <= last; i++)
+        var first = (long)r[4];
+        for (var i = 5; i < r.Length; i++)
         {
-            var data = chunk.Data[(int)(i - first)];
-            var chunkStart = i * Chunks.Size;
-            var from = Math.Max(offset, chunkStart);
-            var to = Math.Min(offset + available, chunkStart + data.Length);
-            if (to > from)
-            {
-                data.AsSpan((int)(from - chunkStart), (int)(to - from)).CopyTo(span[(int)(from - offset)..]);
-            }
+            var slice = (byte[])r[i]! ?? [];
+            var at = Math.Max(offset, (first + i - 5) * Chunks.Size) - offset;
+            slice.CopyTo(span[(int)at..]);
         }
         return available;
     }
@@ -58,8 +56,7 @@ internal sealed partial class WorldFileSystem
         }
         if (data.Length == 0)
         {
-            var attributes = await GetAttrAsync(ino, cancellationToken);
-            return attributes.IsOk ? ContentErrno(attributes.Value.Mode, attributes.Value.Content) is var e && e != Errno.None ? e : 0 : attributes.Error;
+            return await EmptyTransferAsync(ino, cancellationToken);
         }
         var end = offset + data.Length;
         var first = offset / Chunks.Size;
@@ -77,7 +74,8 @@ internal sealed partial class WorldFileSystem
                     return old.Error;
                 }
             }
-            var args = new RedisValue[6 + 4 * (int)(last - first + 1)];
+            var uploads = new List<(string Sha, byte[] Bytes)>((int)(last - first + 1));
+            var args = new RedisValue[6 + 3 * (int)(last - first + 1)];
             args[0] = Session(context);
             args[1] = ino;
             args[2] = offset;
@@ -107,13 +105,13 @@ internal sealed partial class WorldFileSystem
                     oldBytes.CopyTo(bytes, 0);
                     slice.CopyTo(bytes.AsSpan((int)(from - chunkStart)));
                 }
+                var sha = Chunks.Hash(bytes);
+                uploads.Add((sha, bytes));
                 args[a++] = i;
                 args[a++] = expected;
-                args[a++] = Chunks.Hash(bytes);
-                args[a++] = bytes;
+                args[a++] = sha;
             }
-            var r = await _scripts.RunAsync(Scripts.Write, [_meta, _usage, _audit, _keys.Inode(ino), _keys.Chunks(ino)], args);
-            var status = Status(r);
+            var status = old.Stale ? -1 : Status(await UploadThenRunAsync(uploads, Scripts.Write, [_meta, _usage, _audit, _keys.Inode(ino), _keys.Chunks(ino)], args));
             if (status == 0)
             {
                 return data.Length;
@@ -144,6 +142,8 @@ internal sealed partial class WorldFileSystem
         }
         for (var attempt = 1; ; attempt++)
         {
+            var uploads = new List<(string Sha, byte[] Bytes)>(1);
+            var stale = false;
             var args = new List<RedisValue>(14)
             {
                 Session(context),
@@ -167,19 +167,28 @@ internal sealed partial class WorldFileSystem
                     return old.Error;
                 }
                 var keep = (int)(newSize % Chunks.Size);
-                var bytes = old.Data[0].Length > keep ? old.Data[0].AsSpan(0, keep).ToArray() : old.Data[0];
                 args.Add(1);
                 args.Add(tail);
                 args.Add(old.Shas[0]);
-                args.Add(bytes.Length == 0 ? "" : old.Data[0].Length > keep ? Chunks.Hash(bytes) : old.Shas[0]);
-                args.Add(bytes);
+                if (old.Data[0].Length > keep)
+                {
+                    var trimmed = old.Data[0].AsSpan(0, keep).ToArray();
+                    var sha = Chunks.Hash(trimmed);
+                    uploads.Add((sha, trimmed));
+                    args.Add(sha);
+                }
+                else
+                {
+                    args.Add(old.Shas[0]);
+                }
+                stale = old.Stale;
             }
             else
             {
                 args.Add(0);
             }
-            var r = await _scripts.RunAsync(Scripts.SetAttr, [_meta, _usage, _audit, _keys.Inode(ino), _keys.Chunks(ino)], [.. args]);
-            var status = Status(r);
+            RedisResult[] r = [];
+            var status = stale ? -1 : Status(r = await UploadThenRunAsync(uploads, Scripts.SetAttr, [_meta, _usage, _audit, _keys.Inode(ino), _keys.Chunks(ino)], [.. args]));
             if (status == 0)
             {
                 return InodeFields.Parse(ino, (RedisResult[])r[1]!);
@@ -216,30 +225,66 @@ internal sealed partial class WorldFileSystem
             content.Span[..(int)Math.Min(content.Length, fitted.Length)].CopyTo(fitted);
             content = fitted;
         }
-        var args = new List<RedisValue> { Session(context), ino, content.Length, 0 };
-        var count = AddChunks(args, content);
-        args[3] = count;
-        var r = await _scripts.RunAsync(Scripts.Commit, [_meta, _usage, _audit, _keys.Inode(ino), _keys.Chunks(ino)], [.. args]);
-        return Status(r) == 0 ? (long)r[1] == 1 : (Errno)Status(r);
+        for (var attempt = 1; ; attempt++)
+        {
+            var args = new List<RedisValue> { Session(context), ino, content.Length, 0 };
+            var uploads = new List<(string Sha, byte[] Bytes)>();
+            args[3] = AddChunks(args, uploads, content, withExpected: true);
+            var r = await UploadThenRunAsync(uploads, Scripts.Commit, [_meta, _usage, _audit, _keys.Inode(ino), _keys.Chunks(ino)], [.. args]);
+            if (Status(r) != -1 || attempt == MaxAttempts)
+            {
+                return Status(r) == 0 ? (long)r[1] == 1 : Status(r) == -1 ? Errno.EAGAIN : (Errno)Status(r);
+            }
+        }
     }
 
-    /// <summary>Appends {index, '*', sha, data} groups for the non-empty chunks of content; returns their number.</summary>
-    private static int AddChunks(List<RedisValue> args, ReadOnlyMemory<byte> content, bool withExpected = true)
+    /// <summary>Appends {index, ['*',] sha} groups for the chunks of content and queues their uploads; returns their number.</summary>
+    private static int AddChunks(List<RedisValue> args, List<(string Sha, byte[] Bytes)> uploads, ReadOnlyMemory<byte> content, bool withExpected)
     {
         var count = 0;
         for (var start = 0; start < content.Length; start += Chunks.Size)
         {
             var bytes = content.Slice(start, Math.Min(Chunks.Size, content.Length - start)).ToArray();
+            var sha = Chunks.Hash(bytes);
+            uploads.Add((sha, bytes));
             args.Add(start / Chunks.Size);
             if (withExpected)
             {
                 args.Add("*");
             }
-            args.Add(Chunks.Hash(bytes));
-            args.Add(bytes);
+            args.Add(sha);
             count++;
         }
         return count;
+    }
+
+    /// <summary>
+    /// Uploads blobs (SET NX with a TTL: content-addressed, so an existing blob is already right, and
+    /// an upload no script ever uses expires) and runs the script right behind them on the same
+    /// connection, so the uploads cost no extra round trip. The script makes used blobs permanent.
+    /// </summary>
+    private async Task<RedisResult[]> UploadThenRunAsync(List<(string Sha, byte[] Bytes)> uploads, Storage.LuaScript script, RedisKey[] keys, RedisValue[] args)
+    {
+        var sets = new Task[uploads.Count];
+        for (var i = 0; i < uploads.Count; i++)
+        {
+            sets[i] = _db.StringSetAsync(_keys.Blob(uploads[i].Sha), uploads[i].Bytes, Chunks.PendingUploadLifetime, When.NotExists);
+        }
+        var result = _scripts.RunAsync(script, keys, args);
+        await Task.WhenAll(sets);
+        return await result;
+    }
+
+    /// <summary>A read or write of zero bytes: 0, or the errno the same call with bytes would give.</summary>
+    private async Task<FsResult<int>> EmptyTransferAsync(ulong ino, CancellationToken cancellationToken)
+    {
+        var attributes = await GetAttrAsync(ino, cancellationToken);
+        if (!attributes.IsOk)
+        {
+            return attributes.Error;
+        }
+        var error = ContentErrno(attributes.Value.Mode, attributes.Value.Content);
+        return error == Errno.None ? FsResult<int>.Ok(0) : error;
     }
 
     private static Errno ContentErrno(uint mode, ContentState state) => FileModes.KindOf(mode) switch
@@ -264,13 +309,30 @@ internal sealed partial class WorldFileSystem
         var error = ContentErrno((uint)(long)r[2], (ContentState)(long)r[3]);
         var shas = new string[indexes.Length];
         var data = new byte[indexes.Length][];
+        var stale = false;
+        var stored = new List<int>(indexes.Length);
         for (var i = 0; i < indexes.Length; i++)
         {
-            shas[i] = (string)r[4 + 2 * i]!;
-            data[i] = (byte[])r[5 + 2 * i]! ?? [];
+            shas[i] = (string)r[4 + i]!;
+            data[i] = [];
+            if (shas[i].Length > 0)
+            {
+                stored.Add(i);
+            }
         }
-        return new ChunkRead(error, (long)r[1], first, shas, data);
+        if (error == Errno.None && stored.Count > 0)
+        {
+            // Plain GETs, not through Lua. A blob freed since the script ran (its chunk was rewritten)
+            // makes the read stale: the caller's compare-and-set would fail anyway, so it retries.
+            var blobs = await _db.StringGetAsync(stored.Select(i => (RedisKey)_keys.Blob(shas[i])).ToArray());
+            for (var j = 0; j < stored.Count; j++)
+            {
+                stale |= blobs[j].IsNull;
+                data[stored[j]] = (byte[])blobs[j]! ?? [];
+            }
+        }
+        return new ChunkRead(error, (long)r[1], first, shas, data, stale);
     }
 
-    private readonly record struct ChunkRead(Errno Error, long Size, long First, string[] Shas, byte[][] Data);
+    private readonly record struct ChunkRead(Errno Error, long Size, long First, string[] Shas, byte[][] Data, bool Stale = false);
 }

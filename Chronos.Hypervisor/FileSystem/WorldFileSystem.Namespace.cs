@@ -59,10 +59,10 @@ internal sealed partial class WorldFileSystem
         return new InodeAttributes
         {
             Ino = (ulong)r[1],
-            Mode = mode,
+            Mode = (uint)(long)r[3],
             Nlink = isDir ? 2u : 1u,
             Uid = context.Uid,
-            Gid = context.Gid,
+            Gid = (uint)(long)r[4],
             Size = isDir ? 4096 : target is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(target),
             Blocks = 0,
             Rdev = rdev,

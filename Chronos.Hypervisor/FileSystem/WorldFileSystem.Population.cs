@@ -11,6 +11,7 @@ internal sealed partial class WorldFileSystem
         ArgumentNullException.ThrowIfNull(entries);
         var args = new List<RedisValue> { Session(context), dir, onlyIfLazy ? "1" : "0", entries.Count };
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var uploads = new List<(string Sha, byte[] Bytes)>();
         foreach (var entry in entries)
         {
             var bad = Names.Check(entry.Name);
@@ -49,13 +50,20 @@ internal sealed partial class WorldFileSystem
             args.Add(0);
             if (stored)
             {
-                args[countAt] = AddChunks(args, entry.InlineContent, withExpected: false);
+                args[countAt] = AddChunks(args, uploads, entry.InlineContent, withExpected: false);
             }
         }
-        var r = await _scripts.RunAsync(
-            Scripts.Populate,
-            [_meta, _usage, _audit, _keys.NextIno, _keys.Inode(dir), _keys.Dir(dir), _keys.DirSeq(dir)],
-            [.. args]);
-        return Status(r) == 0 ? (long)r[1] == 1 : (Errno)Status(r);
+        for (var attempt = 1; ; attempt++)
+        {
+            var r = await UploadThenRunAsync(
+                uploads,
+                Scripts.Populate,
+                [_meta, _usage, _audit, _keys.NextIno, _keys.Inode(dir), _keys.Dir(dir), _keys.DirSeq(dir)],
+                [.. args]);
+            if (Status(r) != -1 || attempt == MaxAttempts)
+            {
+                return Status(r) == 0 ? (long)r[1] == 1 : Status(r) == -1 ? Errno.EAGAIN : (Errno)Status(r);
+            }
+        }
     }
 }

@@ -3,10 +3,11 @@
 -- ARGV: 1 session, 2 dir ino, 3 only if lazy ('1'|'0'), 4 entry count, then per entry 14 fields
 --       {name, mode, uid, gid, size, rdev, mtime, atime, ctime ('' = now), content state
 --        (0 Stored, 1 Ghost, 2 Lower), symlink target, lazy ('1'|'0'), origin, chunk count}
---       followed by chunk count groups {index, sha, data} of stored content.
+--       followed by chunk count groups {index, sha} of stored content (blobs uploaded first).
 -- New inode keys and blob keys are built from W.
 -- Returns {0, 1, entries added}, {0, 0, 0} when onlyIfLazy and the directory is no longer lazy,
--- or {errno}: ENOENT / ENOTDIR, ENOSPC (quota; nothing is added).
+-- or {errno}: ENOENT / ENOTDIR, ENOSPC (quota; nothing is added), or {-1} when an uploaded blob
+-- is gone (upload again).
 -- Invariant: a name already present is kept as it is (the world's state wins over the persona's
 -- plan); everything mknod/mkdir/symlink keep holds for each new entry. The directory's own
 -- times do not change: population reveals entries that were always there.
@@ -20,11 +21,15 @@ local inodes, bytes = 0, 0
 for _ = 1, count do
   local e = { pos = pos, nchunks = tonumber(ARGV[pos + 13]) }
   e.chunks = pos + 14
-  pos = pos + 14 + 3 * e.nchunks
+  pos = pos + 14 + 2 * e.nchunks
   if redis.call('HEXISTS', KEYS[6], ARGV[e.pos]) == 0 then
     entries[#entries + 1] = e
     inodes = inodes + 1
-    for c = 0, e.nchunks - 1 do bytes = bytes + #ARGV[e.chunks + 3 * c + 2] end
+    for c = 0, e.nchunks - 1 do
+      local len = redis.call('STRLEN', blobkey(ARGV[e.chunks + 2 * c + 1]))
+      if len == 0 then return { -1 } end
+      bytes = bytes + len
+    end
   end
 end
 if used('i') + inodes > quota('qi') or used('b') + bytes > quota('qb') then return { ENOSPC } end
@@ -55,10 +60,10 @@ for _, e in ipairs(entries) do
     local b = 0
     local ck = W .. 'chunks:' .. ino
     for c = 0, e.nchunks - 1 do
-      local g = e.chunks + 3 * c
-      incref(ARGV[g + 1], ARGV[g + 2])
+      local g = e.chunks + 2 * c
+      incref(ARGV[g + 1])
       redis.call('HSET', ck, ARGV[g], ARGV[g + 1])
-      b = b + #ARGV[g + 2]
+      b = b + redis.call('STRLEN', blobkey(ARGV[g + 1]))
     end
     if b > 0 then redis.call('HSET', ik, 'b', b) end
   end

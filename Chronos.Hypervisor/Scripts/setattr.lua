@@ -2,8 +2,8 @@
 -- KEYS: 1 meta, 2 usage, 3 audit, 4 inode, 5 chunks
 -- ARGV: 1 session, 2 ino, 3 mode ('' keep; permission bits), 4 uid, 5 gid, 6 size,
 --       7 atime ('' keep, 'now', or ns), 8 mtime (same), 9 ctime ('' = now, or ns),
---       10 chunk count (0 or 1), then 11.. {index, expected sha, new sha, data}: the trimmed tail
---       chunk when shrinking into the middle of a stored chunk.
+--       10 chunk count (0 or 1), then 11.. {index, expected sha, new sha}: the trimmed tail chunk
+--       (uploaded by the caller first) when shrinking into the middle of a stored chunk.
 -- Blob keys and dropped chunks are built from W.
 -- Returns {0, inode fields (HGETALL)} or {errno}: ENOENT, EISDIR / EINVAL (size on a non-file),
 -- EAGAIN (size change of Ghost/Lower content), EFBIG, or {-1} (tail chunk changed: retry).

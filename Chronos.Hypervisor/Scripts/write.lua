@@ -1,11 +1,12 @@
 -- write: pwrite(2) of whole chunks computed by the caller (merged with the old bytes it read).
 -- KEYS: 1 meta, 2 usage, 3 audit, 4 inode, 5 chunks
 -- ARGV: 1 session, 2 ino, 3 write offset, 4 write length, 5 end offset (offset + length),
---       6 chunk count, then per chunk 7.. {index, expected sha ('*' any, '' absent), new sha, data}
--- Blob keys are built from W (their names are the content hashes).
+--       6 chunk count, then per chunk 7.. {index, expected sha ('*' any, '' absent), new sha}
+-- Blob keys are built from W (their names are the content hashes); the caller uploads new blobs
+-- first (SET NX EX), so no chunk bytes pass through Lua.
 -- Returns {0, size} or {errno}: ENOENT, EISDIR, EINVAL (not a regular file), EAGAIN (Ghost/Lower
 -- content: commit it first), ENOSPC (byte quota), or {-1} when a chunk changed since the caller
--- read it (compare-and-set: the caller re-reads and retries).
+-- read it or a new blob is missing (compare-and-set: the caller re-reads and retries).
 -- Invariant: inode b = sum of its chunk lengths, usage.b = sum over inodes of b + x, every blob's
 -- refcount = number of chunk entries naming it, size = max(size, end), mtime/ctime = now.
 local v = redis.call('HMGET', KEYS[4], 'm', 's', 'st', 'b')

@@ -14,5 +14,9 @@ internal static class Chunks
     /// <summary>The largest file (16 TiB): keeps every size Lua handles an exact integer (below 1e14).</summary>
     public const long MaxFileSize = 1L << 44;
 
+    /// <summary>How long an uploaded blob waits for a script to use it before Redis drops it (a client
+    /// that dies between upload and script leaves nothing behind for longer than this).</summary>
+    public static readonly TimeSpan PendingUploadLifetime = TimeSpan.FromMinutes(5);
+
     public static string Hash(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

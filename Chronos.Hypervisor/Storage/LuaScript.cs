@@ -19,10 +19,11 @@ internal sealed class LuaScript
 
     public byte[] Sha1 { get; }
 
-    public static LuaScript Load(string name)
+    /// <summary>The script with _prelude.lua, and _inodes.lua when it frees inodes or changes chunks, in front.</summary>
+    public static LuaScript Load(string name, bool inodes = false)
     {
-        var prelude = ReadResource("_prelude");
-        return new LuaScript(name, prelude + "\n" + ReadResource(name));
+        var text = ReadResource("_prelude") + "\n" + (inodes ? ReadResource("_inodes") + "\n" : "") + ReadResource(name);
+        return new LuaScript(name, text);
     }
 
     private static string ReadResource(string name)
@@ -40,19 +41,20 @@ internal static class Scripts
 {
     public static readonly LuaScript CreateWorld = LuaScript.Load("create_world");
     public static readonly LuaScript Mknod = LuaScript.Load("mknod");
-    public static readonly LuaScript Remove = LuaScript.Load("remove");
-    public static readonly LuaScript Rename = LuaScript.Load("rename");
+    public static readonly LuaScript Remove = LuaScript.Load("remove", inodes: true);
+    public static readonly LuaScript Rename = LuaScript.Load("rename", inodes: true);
     public static readonly LuaScript Link = LuaScript.Load("link");
-    public static readonly LuaScript Write = LuaScript.Load("write");
-    public static readonly LuaScript SetAttr = LuaScript.Load("setattr");
+    public static readonly LuaScript Write = LuaScript.Load("write", inodes: true);
+    public static readonly LuaScript SetAttr = LuaScript.Load("setattr", inodes: true);
     public static readonly LuaScript ReadChunks = LuaScript.Load("read_chunks");
+    public static readonly LuaScript Read = LuaScript.Load("read");
     public static readonly LuaScript Lookup = LuaScript.Load("lookup");
     public static readonly LuaScript ReadDir = LuaScript.Load("readdir");
     public static readonly LuaScript Xattr = LuaScript.Load("xattr");
-    public static readonly LuaScript Handle = LuaScript.Load("handle");
-    public static readonly LuaScript ReleaseAll = LuaScript.Load("release_all");
-    public static readonly LuaScript Commit = LuaScript.Load("commit");
-    public static readonly LuaScript Populate = LuaScript.Load("populate");
+    public static readonly LuaScript Handle = LuaScript.Load("handle", inodes: true);
+    public static readonly LuaScript ReleaseAll = LuaScript.Load("release_all", inodes: true);
+    public static readonly LuaScript Commit = LuaScript.Load("commit", inodes: true);
+    public static readonly LuaScript Populate = LuaScript.Load("populate", inodes: true);
     public static readonly LuaScript Audit = LuaScript.Load("audit");
     public static readonly LuaScript Session = LuaScript.Load("session");
 

@@ -67,10 +67,17 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
             xattrs[ino] = await _db.HashGetAllAsync(keys.Xattr(ino));
         }
         var blobs = new Dictionary<string, long>(StringComparer.Ordinal);
+        var pending = new HashSet<string>(StringComparer.Ordinal);
         var blobPrefix = keys.Blob("");
         foreach (var key in all.Where(k => k.StartsWith(blobPrefix, StringComparison.Ordinal)))
         {
-            blobs[key[blobPrefix.Length..]] = await _db.StringLengthAsync(key);
+            var sha = key[blobPrefix.Length..];
+            blobs[sha] = await _db.StringLengthAsync(key);
+            // An upload that no script has used yet carries a TTL (see Chunks.PendingUploadLifetime).
+            if (await _db.KeyTimeToLiveAsync(key) is not null)
+            {
+                pending.Add(sha);
+            }
         }
         var blobRefs = (await _db.HashGetAllAsync(keys.BlobRefs)).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
         var handles = (await _db.HashGetAllAsync(keys.Handles)).ToDictionary(e => (ulong)e.Name, e => (long)e.Value);
@@ -92,7 +99,7 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
         var nextIno = (long?)await _db.StringGetAsync(keys.NextIno) ?? 0;
 
         CheckTree(inodes, dirs, seqs);
-        CheckContent(inodes, chunks, blobs, blobRefs);
+        CheckContent(inodes, chunks, blobs, pending, blobRefs);
         CheckHandles(inodes, handles, clientHandles, orphans);
         CheckStrays(inodes, dirs, seqs, chunks, xattrs);
 
@@ -235,7 +242,7 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
         }
     }
 
-    private void CheckContent(Dictionary<ulong, Inode> inodes, Dictionary<ulong, HashEntry[]> chunks, Dictionary<string, long> blobs, Dictionary<string, long> blobRefs)
+    private void CheckContent(Dictionary<ulong, Inode> inodes, Dictionary<ulong, HashEntry[]> chunks, Dictionary<string, long> blobs, HashSet<string> pending, Dictionary<string, long> blobRefs)
     {
         var uses = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (ino, entries) in chunks)
@@ -296,9 +303,13 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
         {
             Add($"blob {sha[..Math.Min(12, sha.Length)]}: refcount {count}, used by no chunk");
         }
-        foreach (var sha in blobs.Keys.Where(s => !uses.ContainsKey(s)))
+        foreach (var sha in blobs.Keys.Where(s => !uses.ContainsKey(s) && !pending.Contains(s)))
         {
             Add($"blob {sha[..Math.Min(12, sha.Length)]}: stored but used by no chunk");
+        }
+        foreach (var sha in pending.Where(uses.ContainsKey))
+        {
+            Add($"blob {sha[..Math.Min(12, sha.Length)]}: used by chunks but still expiring like an unused upload");
         }
     }
 
