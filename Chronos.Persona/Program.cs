@@ -1,5 +1,12 @@
 var builder = WebApplication.CreateBuilder(args);
-builder.AddBasicServiceDefaults();
+
+builder.AddServiceDefaults();
+builder.AddChronosHypervisor("redis");
+builder.AddChronosPersona();
+
 var app = builder.Build();
+
 app.MapDefaultEndpoints();
+app.MapPersonaApi();
+
 app.Run();

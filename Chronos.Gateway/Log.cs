@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Chronos.Gateway;
+
+/// <summary>Every log event of the Gateway, in one place.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "SSH server listening on {EndPoint} as {Persona} (world {World})")]
+    public static partial void Listening(ILogger logger, string endPoint, string persona, string world);
+
+    [LoggerMessage(2, LogLevel.Debug, "SSH connection {Session} from {Remote}")]
+    public static partial void ConnectionAccepted(ILogger logger, string session, string? remote);
+
+    [LoggerMessage(3, LogLevel.Information, "SSH connection {Session} ended: {Reason}")]
+    public static partial void ConnectionEnded(ILogger logger, string session, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "SSH connection {Session} failed unexpectedly")]
+    public static partial void ConnectionFaulted(ILogger logger, Exception exception, string session);
+
+    [LoggerMessage(5, LogLevel.Information, "SSH {Session}: {Method} for {User} {Outcome}")]
+    public static partial void AuthAttempt(ILogger logger, string session, string method, string user, string outcome);
+
+    [LoggerMessage(6, LogLevel.Warning, "SSH {Session}: audit sink failed")]
+    public static partial void AuditFailed(ILogger logger, Exception exception, string session);
+
+    [LoggerMessage(7, LogLevel.Warning, "SSH {Session}: channel {Channel} failed")]
+    public static partial void ChannelFailed(ILogger logger, Exception exception, string session, uint channel);
+
+    [LoggerMessage(8, LogLevel.Error, "SSH accept loop failed")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+}

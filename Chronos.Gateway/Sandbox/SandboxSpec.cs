@@ -1,0 +1,40 @@
+namespace Chronos.Gateway.Sandbox;
+
+/// <summary>Everything that decides one session's sandbox. Ids are persona-native.</summary>
+public sealed record SandboxSpec
+{
+    public required string SessionId { get; init; }
+    /// <summary>The world as the session sees it at "/": the world's FUSE mount.</summary>
+    public required string RootDirectory { get; init; }
+    /// <summary>Host directories shown read-only inside (for a world without a lower layer), host path to sandbox path.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ReadOnlyBinds { get; init; } = [];
+    public required string Hostname { get; init; }
+    public required string UserName { get; init; }
+    public uint Uid { get; init; }
+    public uint Gid { get; init; }
+    public string Home { get; init; } = "/";
+    public string Shell { get; init; } = "/bin/bash";
+    /// <summary>An exec request's command line, run as <c>shell -c command</c>; null for a login shell.</summary>
+    public string? Command { get; init; }
+    /// <summary>Variables the client sent (already filtered by the caller's AcceptEnv policy).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>Host id of the persona's uid/gid 0 (the mount's shift); the persona's 0..65535 map onto it.</summary>
+    public uint IdShift { get; init; } = 100_000;
+    public uint IdCount { get; init; } = 65_536;
+    public SandboxLimits Limits { get; init; } = new();
+}
+
+/// <summary>
+/// Bounds no session can exceed. Defaults fit a 2-core, 24 GiB sensor running hundreds of
+/// sessions: 256 tasks stop a fork bomb long before the host's pid_max, 512 MiB stops a memory
+/// bomb, and a world's own byte quota stops disk filling before the file-size limit matters.
+/// </summary>
+public sealed record SandboxLimits
+{
+    public int MaxProcesses { get; init; } = 256;
+    public long MemoryBytes { get; init; } = 512L << 20;
+    public int CpuSeconds { get; init; } = 600;
+    public long FileSizeBytes { get; init; } = 1L << 30;
+    public int OpenFiles { get; init; } = 1024;
+    public TimeSpan SessionTime { get; init; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+
+namespace Chronos.Gateway.Sandbox;
+
+/// <summary>
+/// The cgroups that hold every process of one session: the pids controller bounds a fork bomb,
+/// the memory controller a memory bomb, and membership is how the session is found again (the
+/// FUSE layer attributes a syscall by reading /proc/&lt;pid&gt;/cgroup, and ending the session
+/// kills exactly its processes). Uses cgroup v1 controllers under /sys/fs/cgroup/&lt;controller&gt;
+/// when they are mounted (this machine), else cgroup v2 at /sys/fs/cgroup.
+/// </summary>
+public sealed class SessionCgroup : IDisposable
+{
+    /// <summary>The directory name under each controller that holds all sessions.</summary>
+    public const string ParentName = "chronos";
+
+    private readonly string[] _directories;
+    private readonly string? _freezer;
+    private volatile bool _disposed;
+
+    private SessionCgroup(string sessionId, string[] directories, string? freezer)
+    {
+        SessionId = sessionId;
+        _directories = directories;
+        _freezer = freezer;
+    }
+
+    public string SessionId { get; }
+
+    /// <summary>The cgroup directories a new process must join (written to cgroup.procs).</summary>
+    public IReadOnlyList<string> Directories => _directories;
+
+    /// <summary>Creates the session's cgroups with its limits; null when this host has no usable controller.</summary>
+    public static SessionCgroup? TryCreate(string sessionId, SandboxLimits limits, string cgroupRoot = "/sys/fs/cgroup")
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (!IsSafeName(sessionId))
+        {
+            throw new ArgumentException("session id must be [A-Za-z0-9_-]{1,64}", nameof(sessionId));
+        }
+
+        var pids = Path.Combine(cgroupRoot, "pids");
+        var memory = Path.Combine(cgroupRoot, "memory");
+        if (File.Exists(Path.Combine(pids, "cgroup.procs")) && File.Exists(Path.Combine(memory, "cgroup.procs")))
+        {
+            var pidsDir = CreateChild(pids, sessionId);
+            var memoryDir = CreateChild(memory, sessionId);
+            Write(pidsDir, "pids.max", limits.MaxProcesses);
+            Write(memoryDir, "memory.limit_in_bytes", limits.MemoryBytes);
+            // The freezer makes signalling race-free: a frozen process cannot exit, so its pid
+            // cannot be reused by someone else's process between listing it and killing it
+            // (pid_max is 32768 here, and a fork bomb wraps that in seconds).
+            var freezerRoot = Path.Combine(cgroupRoot, "freezer");
+            string? freezer = null;
+            if (File.Exists(Path.Combine(freezerRoot, "cgroup.procs")))
+            {
+                freezer = CreateChild(freezerRoot, sessionId);
+                return new SessionCgroup(sessionId, [pidsDir, memoryDir, freezer], freezer);
+            }
+            return new SessionCgroup(sessionId, [pidsDir, memoryDir], null);
+        }
+
+        var controllers = Path.Combine(cgroupRoot, "cgroup.controllers");
+        if (File.Exists(controllers) && File.ReadAllText(controllers).Split(' ', StringSplitOptions.TrimEntries) is var available
+            && available.Contains("pids") && available.Contains("memory"))
+        {
+            var parent = Path.Combine(cgroupRoot, ParentName);
+            Directory.CreateDirectory(parent);
+            File.WriteAllText(Path.Combine(parent, "cgroup.subtree_control"), "+pids +memory");
+            var dir = CreateChild(cgroupRoot, sessionId);
+            Write(dir, "pids.max", limits.MaxProcesses);
+            Write(dir, "memory.max", limits.MemoryBytes);
+            return new SessionCgroup(sessionId, [dir], null);
+        }
+        return null;
+    }
+
+    /// <summary>Every pid in the session right now.</summary>
+    public IReadOnlyList<int> Processes()
+    {
+        var pids = new HashSet<int>();
+        foreach (var dir in _directories)
+        {
+            try
+            {
+                foreach (var line in File.ReadAllLines(Path.Combine(dir, "cgroup.procs")))
+                {
+                    if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                    {
+                        pids.Add(pid);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return [.. pids];
+    }
+
+    /// <summary>Times the pids controller refused a fork (pids.events "max"): how often a fork bomb hit the wall.</summary>
+    public long ForkRefusals()
+    {
+        foreach (var dir in _directories)
+        {
+            var events = Path.Combine(dir, "pids.events");
+            if (File.Exists(events))
+            {
+                foreach (var line in File.ReadAllLines(events))
+                {
+                    if (line.StartsWith("max ", StringComparison.Ordinal))
+                    {
+                        return long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Sends a signal to every process of the session but <paramref name="except"/>, without
+    /// ever hitting a process outside it: with cgroup v2 the kernel kills atomically
+    /// (cgroup.kill); with v1 the session is frozen while its pids are signalled.
+    /// </summary>
+    public void SignalAll(int signal, int except = -1)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        Freeze(true);
+        try
+        {
+            foreach (var pid in Processes())
+            {
+                if (pid != except)
+                {
+                    Signals.Kill(pid, signal);
+                }
+            }
+        }
+        finally
+        {
+            Freeze(false);
+        }
+    }
+
+    /// <summary>SIGKILLs every process of the session and waits until none is left.</summary>
+    public void KillAll()
+    {
+        foreach (var dir in _directories)
+        {
+            var kill = Path.Combine(dir, "cgroup.kill");
+            if (File.Exists(kill))
+            {
+                File.WriteAllText(kill, "1");
+            }
+        }
+        // A fork bomb keeps forking until it is frozen; each pass kills everything that exists,
+        // and the pids limit bounds how many can appear meanwhile.
+        for (var pass = 0; pass < 1000 && Processes().Count > 0; pass++)
+        {
+            SignalAll(Signals.SIGKILL);
+            Thread.Yield();
+        }
+    }
+
+    private void Freeze(bool frozen)
+    {
+        if (_freezer is null)
+        {
+            return;
+        }
+        var state = Path.Combine(_freezer, "freezer.state");
+        var wanted = frozen ? "FROZEN" : "THAWED";
+        try
+        {
+            File.WriteAllText(state, wanted);
+            // FREEZING until every task has stopped; bounded so a stuck task cannot hang the Gateway.
+            for (var spin = 0; spin < 10_000 && File.ReadAllText(state).Trim() != wanted; spin++)
+            {
+                Thread.Yield();
+            }
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            // The session's cgroup was removed meanwhile: its processes are gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        KillAll();
+        _disposed = true;
+        foreach (var dir in _directories)
+        {
+            // A dying process can linger in cgroup.procs for a moment; rmdir fails with EBUSY until it is gone.
+            for (var attempt = 0; attempt < 200; attempt++)
+            {
+                try
+                {
+                    Directory.Delete(dir);
+                    break;
+                }
+                catch (IOException) when (attempt < 199)
+                {
+                    Thread.Yield();
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static string CreateChild(string controllerRoot, string sessionId)
+    {
+        var dir = Path.Combine(controllerRoot, ParentName, sessionId);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static void Write(string dir, string file, long value) =>
+        File.WriteAllText(Path.Combine(dir, file), value.ToString(CultureInfo.InvariantCulture));
+
+    internal static bool IsSafeName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

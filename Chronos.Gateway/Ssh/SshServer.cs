@@ -1,0 +1,115 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Chronos.Gateway.Ssh.Algorithms;
+using Chronos.Gateway.Ssh.Auth;
+using Chronos.Gateway.Ssh.Connection;
+using Chronos.Gateway.Ssh.Crypto;
+using Chronos.Gateway.Ssh.HostKeys;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chronos.Gateway.Ssh;
+
+/// <summary>
+/// The SSH listener: accepts TCP connections and runs one <see cref="SshServerSession"/> per
+/// connection until the host stops. A connection's failure never reaches the accept loop.
+/// </summary>
+public sealed class SshServer : BackgroundService
+{
+    private readonly SshServerOptions _options;
+    private readonly IHostKeyStore _hostKeys;
+    private readonly IAuthenticationPolicy _policy;
+    private readonly ISshAuditSink _audit;
+    private readonly IAuthenticationDelay _delay;
+    private readonly ISshSessionHandler? _handler;
+    private readonly ILogger<SshServer> _logger;
+    private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _activeConnections;
+
+    public SshServer(
+        IOptions<SshServerOptions> options,
+        IHostKeyStore hostKeys,
+        IAuthenticationPolicy policy,
+        ISshAuditSink audit,
+        IAuthenticationDelay delay,
+        ILogger<SshServer> logger,
+        ISshSessionHandler? handler = null)
+    {
+        _options = options.Value;
+        _hostKeys = hostKeys;
+        _policy = policy;
+        _audit = audit;
+        _delay = delay;
+        _handler = handler;
+        _logger = logger;
+    }
+
+    /// <summary>Completes with the bound endpoint once the listener is up (port 0 → the kernel's choice).</summary>
+    public Task<IPEndPoint> Listening => _listening.Task;
+
+    public int ActiveConnections => Volatile.Read(ref _activeConnections);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var profile = SshPersonaProfile.ByName(_options.Persona) with { KeyboardInteractive = _options.KeyboardInteractive };
+            var keys = await _hostKeys.LoadOrCreateAsync(_options.World, stoppingToken);
+            var context = new SshServerContext(profile, _options.World, keys, _policy, _audit, _delay, _handler,
+                ModuliFile.Load(_options.ModuliPath), _options.LoginGraceTime, _logger);
+
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(IPAddress.Parse(_options.ListenAddress), _options.Port));
+            listener.Listen(512);
+            var bound = (IPEndPoint)listener.LocalEndPoint!;
+            Log.Listening(_logger, bound.ToString(), profile.Name, _options.World);
+            _listening.TrySetResult(bound);
+
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var socket = await listener.AcceptAsync(stoppingToken);
+                _ = RunConnectionAsync(context, socket, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            _listening.TrySetCanceled(stoppingToken);
+        }
+        catch (Exception e)
+        {
+            Log.AcceptFailed(_logger, e);
+            _listening.TrySetException(e);
+            throw;
+        }
+    }
+
+    private async Task RunConnectionAsync(SshServerContext context, Socket socket, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _activeConnections);
+        try
+        {
+            socket.NoDelay = true;
+            await using var stream = new NetworkStream(socket, ownsSocket: true);
+            // Small segments: an idle connection should cost kilobytes, not the default 64 KiB pools.
+            var pipe = new DuplexStream(
+                PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true)),
+                PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
+            await using var session = new SshServerSession(context, pipe, socket.RemoteEndPoint);
+            Log.ConnectionAccepted(_logger, session.Id, socket.RemoteEndPoint?.ToString());
+            await session.RunAsync(stoppingToken);
+        }
+        catch (Exception e)
+        {
+            Log.AcceptFailed(_logger, e);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _activeConnections);
+        }
+    }
+
+    private sealed record DuplexStream(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}

@@ -1,1 +1,0 @@
-namespace Chronos.AppHost.Tests;

@@ -1,0 +1,109 @@
+using Chronos.Gateway.Sandbox;
+using Chronos.Testing;
+
+namespace Chronos.Gateway.Tests.Sandbox;
+
+public sealed class SandboxExecTests(SandboxWorld world) : IClassFixture<SandboxWorld>
+{
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(SandboxSpec spec)
+    {
+        await using var session = SandboxSession.Start(spec, terminal: null);
+        session.Input.Close();
+        using var stdout = new StreamReader(session.Output);
+        using var stderr = new StreamReader(session.Error!);
+        var output = stdout.ReadToEndAsync();
+        var error = stderr.ReadToEndAsync();
+        var exit = await session.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (exit, await output, await error);
+    }
+
+    [Fact]
+    public async Task Root_inside_is_an_unprivileged_host_uid_with_the_persona_hostname()
+    {
+        var (exit, output, _) = await RunAsync(world.Spec("root", "id -u; id -un; hostname; cat /proc/self/uid_map"));
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("0", lines[0]);
+        Assert.Equal("root", lines[1]);
+        Assert.Equal("web01", lines[2]);
+        Assert.Equal(["0", "100000", "65536"], lines[3].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_plain_user_is_denied_the_shadow_file_and_root_reads_it()
+    {
+        var alice = await RunAsync(world.Spec("alice", "id -un; cat /etc/shadow; touch /root/x"));
+        Assert.NotEqual(0, alice.Exit);
+        Assert.StartsWith("alice", alice.Output, StringComparison.Ordinal);
+        Assert.Contains("/etc/shadow: Permission denied", alice.Error, StringComparison.Ordinal);
+        Assert.Contains("/root/x': Permission denied", alice.Error, StringComparison.Ordinal);
+
+        var root = await RunAsync(world.Spec("root", "cat /etc/shadow && touch /root/x && stat -c %u /root/x"));
+        Assert.Equal(0, root.Exit);
+        Assert.Contains("root:$6$salt$hash", root.Output, StringComparison.Ordinal);
+        // Created as persona root, stored as the shifted host uid.
+        var owner = await ProcessRunner.BashAsync($"stat -c %u {world.Root}/root/x");
+        Assert.Equal("100000", owner.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task There_is_no_network_and_no_host_process_in_sight()
+    {
+        var (exit, output, _) = await RunAsync(world.Spec("root",
+            "if (echo > /dev/tcp/127.0.0.1/22) 2>/dev/null; then echo NET; else echo NONET; fi; ls /proc | grep -c '^[0-9]'; ip -o link 2>/dev/null | wc -l"));
+
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("NONET", lines[0]);
+        // bwrap's init, the shell, ls and grep: nothing of the host's hundreds of processes.
+        Assert.InRange(int.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 1, 6);
+    }
+
+    [Fact]
+    public async Task Nothing_inside_can_write_the_host_lower_layer_or_mount()
+    {
+        var before = (await ProcessRunner.BashAsync("stat -c '%Y %s' /usr/bin/ls")).StandardOutput;
+        var (exit, output, error) = await RunAsync(world.Spec("root",
+            "touch /usr/bin/pwned; echo x >> /usr/bin/ls; mount -t tmpfs none /mnt 2>&1; echo done"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("done", output, StringComparison.Ordinal);
+        Assert.Contains("Read-only file system", error, StringComparison.Ordinal);
+        Assert.False(File.Exists("/usr/bin/pwned"));
+        Assert.Equal(before, (await ProcessRunner.BashAsync("stat -c '%Y %s' /usr/bin/ls")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_fork_bomb_is_contained_and_killed_with_its_session()
+    {
+        var limits = new SandboxLimits { MaxProcesses = 64, SessionTime = TimeSpan.FromSeconds(5) };
+        var spec = world.Spec("root", "b(){ b | b & }; b; sleep 60", limits);
+        var started = DateTime.UtcNow;
+
+        var (_, _, _) = await RunAsync(spec);
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(40));
+        // Every process of the session is gone from the host.
+        var leftovers = await ProcessRunner.BashAsync($"cat /sys/fs/cgroup/pids/chronos/{spec.SessionId}/cgroup.procs 2>/dev/null | wc -l");
+        Assert.Equal("0", leftovers.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task The_environment_is_the_sessions_own()
+    {
+        var spec = world.Spec("alice", "env | sort") with
+        {
+            Environment = new Dictionary<string, string> { ["LANG"] = "C.UTF-8", ["LD_PRELOAD"] = "/tmp/evil.so", ["HOME"] = "/etc" },
+        };
+        var (exit, output, _) = await RunAsync(spec);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("LANG=C.UTF-8", output, StringComparison.Ordinal);
+        Assert.Contains("HOME=/home/alice", output, StringComparison.Ordinal);
+        Assert.Contains("USER=alice", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("LD_PRELOAD", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("CHRONOS_", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("DOTNET", output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,56 @@
+using Chronos.Gateway.Sandbox;
+using Chronos.Testing;
+
+namespace Chronos.Gateway.Tests.Sandbox;
+
+/// <summary>
+/// A small world on disk, owned as a world mount shows it (persona ids shifted by 100000), with
+/// the host's /usr bound read-only: what a session sees when its world has a lower layer.
+/// </summary>
+public sealed class SandboxWorld : IAsyncLifetime
+{
+    public const uint Shift = 100_000;
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "chronos-sbx-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public async Task InitializeAsync()
+    {
+        await ProcessRunner.BashAsync(
+            $"""
+            r={Root}
+            mkdir -p $r/etc $r/root $r/home/alice $r/tmp $r/proc $r/dev $r/usr $r/var/log
+            ln -s usr/bin $r/bin; ln -s usr/lib $r/lib; ln -s usr/lib64 $r/lib64; ln -s usr/sbin $r/sbin
+            printf 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n' > $r/etc/passwd
+            printf 'root:x:0:\nshadow:x:42:\nalice:x:1000:\n' > $r/etc/group
+            printf 'root:$6$salt$hash:19000:0:99999:7:::\nalice:$6$salt$hash2:19000:0:99999:7:::\n' > $r/etc/shadow
+            echo web01 > $r/etc/hostname
+            chown -R {Shift}:{Shift} $r
+            chown {Shift + 1000}:{Shift + 1000} $r/home/alice
+            chown {Shift}:{Shift + 42} $r/etc/shadow && chmod 640 $r/etc/shadow
+            chmod 700 $r/root; chmod 1777 $r/tmp
+            """);
+        SubordinateIds.Ensure(Shift, 65_536);
+    }
+
+    public SandboxSpec Spec(string user, string? command = null, SandboxLimits? limits = null)
+    {
+        var (uid, home) = user == "root" ? (0u, "/root") : (1000u, "/home/alice");
+        return new SandboxSpec
+        {
+            SessionId = "t" + Guid.NewGuid().ToString("N")[..12],
+            RootDirectory = Root,
+            ReadOnlyBinds = [new("/usr", "/usr")],
+            Hostname = "web01",
+            UserName = user,
+            Uid = uid,
+            Gid = uid,
+            Home = home,
+            Command = command,
+            IdShift = Shift,
+            Limits = limits ?? new SandboxLimits(),
+        };
+    }
+
+    public async Task DisposeAsync() =>
+        await ProcessRunner.BashAsync($"rm -rf {Root}");
+}
