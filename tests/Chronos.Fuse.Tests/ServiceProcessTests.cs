@@ -78,10 +78,10 @@ public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<Moun
 
         await using (var service = Start(mountRoot))
         {
-            await Eventually.WaitAsync(() => HealthAsync(service.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(60), "service healthy");
+            await Eventually.WaitAsync(() => HealthAsync(service.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(120), "service healthy");
             Assert.Equal("before\n", await world.ShAsync("cat from-test/f && echo after > from-service", mountPoint));
             await world.ShAsync($"kill -TERM {service.Process.Id}", "/");
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await service.Process.WaitForExitAsync(exit.Token);
             Assert.Equal(0, service.Process.ExitCode);
             Assert.False(IsMounted(mountPoint), "SIGTERM unmounts");
@@ -89,7 +89,7 @@ public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<Moun
 
         await using (var crashed = Start(mountRoot))
         {
-            await Eventually.WaitAsync(() => HealthAsync(crashed.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(60), "service healthy again");
+            await Eventually.WaitAsync(() => HealthAsync(crashed.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(120), "service healthy again");
             crashed.Process.Kill();
             await crashed.Process.WaitForExitAsync();
         }
@@ -98,7 +98,7 @@ public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<Moun
 
         await using (var recovered = Start(mountRoot))
         {
-            await Eventually.WaitAsync(() => HealthAsync(recovered.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(60), "service recovers the stale mount");
+            await Eventually.WaitAsync(() => HealthAsync(recovered.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(120), "service recovers the stale mount");
             Assert.Equal("after\n", await world.ShAsync("cat from-service", mountPoint));
             await world.ShAsync($"kill -TERM {recovered.Process.Id}", "/");
             await recovered.Process.WaitForExitAsync();
