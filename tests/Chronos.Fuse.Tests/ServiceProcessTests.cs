@@ -75,7 +75,22 @@ public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<Moun
         await world.ShAsync("mkdir -p from-test && echo before > from-test/f");
         var mountRoot = Path.Combine(world.Scratch, "service");
         var mountPoint = Path.Combine(mountRoot, world.World);
+        try
+        {
+            await RunLifecycleAsync(mountRoot, mountPoint);
+        }
+        finally
+        {
+            // A failure half-way may leave a killed service's mount behind: never leave it to the next run.
+            if (IsMounted(mountPoint))
+            {
+                await world.BashAsync($"umount -l {mountPoint}", "/");
+            }
+        }
+    }
 
+    private async Task RunLifecycleAsync(string mountRoot, string mountPoint)
+    {
         await using (var service = Start(mountRoot))
         {
             await Eventually.WaitAsync(() => HealthAsync(service.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(120), "service healthy");
