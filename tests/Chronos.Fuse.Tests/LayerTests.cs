@@ -33,12 +33,13 @@ public sealed class LayerCopyUpTests(LayeredWorld world) : IClassFixture<Layered
             cat etc/passwd
             [ "$ino" = "$(stat -c %i etc/passwd)" ] && echo same-inode
             truncate -s 10 usr/lib/deep/er/file && wc -c < usr/lib/deep/er/file
-            dd if=/dev/zero of=usr/bin/tool bs=1 count=4 seek=100 conv=notrunc status=none
-            { cmp -l usr/bin/tool LOWER/usr/bin/tool || true; } | wc -l
+            printf ABCD | dd of=usr/bin/tool bs=1 seek=100 conv=notrunc status=none
+            dd if=usr/bin/tool bs=1 skip=100 count=4 status=none; echo
+            cmp <(head -c 100 usr/bin/tool) <(head -c 100 LOWER/usr/bin/tool) && cmp <(tail -c +105 usr/bin/tool) <(tail -c +105 LOWER/usr/bin/tool) && echo rest-same
             chmod 600 etc/shadow && chown 5:5 etc/shadow && stat -c '%a %u %g' etc/shadow
             touch new-file && mkdir -p etc/new-dir
             """.Replace("LOWER", world.Lower, StringComparison.Ordinal));
-        Assert.Equal("root:x:0:0:root:/root:/bin/bash\npwn:x:0:0::/:/bin/sh\nsame-inode\n10\n4\n600 5 5\n", output);
+        Assert.Equal("root:x:0:0:root:/root:/bin/bash\npwn:x:0:0::/:/bin/sh\nsame-inode\n10\nABCD\nrest-same\n600 5 5\n", output);
         Assert.Equal(before, await world.LowerFingerprintAsync());
     }
 

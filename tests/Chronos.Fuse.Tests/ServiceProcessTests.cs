@@ -75,13 +75,28 @@ public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<Moun
         await world.ShAsync("mkdir -p from-test && echo before > from-test/f");
         var mountRoot = Path.Combine(world.Scratch, "service");
         var mountPoint = Path.Combine(mountRoot, world.World);
+        try
+        {
+            await RunLifecycleAsync(mountRoot, mountPoint);
+        }
+        finally
+        {
+            // A failure half-way may leave a killed service's mount behind: never leave it to the next run.
+            if (IsMounted(mountPoint))
+            {
+                await world.BashAsync($"umount -l {mountPoint}", "/");
+            }
+        }
+    }
 
+    private async Task RunLifecycleAsync(string mountRoot, string mountPoint)
+    {
         await using (var service = Start(mountRoot))
         {
-            await Eventually.WaitAsync(() => HealthAsync(service.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(60), "service healthy");
+            await Eventually.WaitAsync(() => HealthAsync(service.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(120), "service healthy");
             Assert.Equal("before\n", await world.ShAsync("cat from-test/f && echo after > from-service", mountPoint));
             await world.ShAsync($"kill -TERM {service.Process.Id}", "/");
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await service.Process.WaitForExitAsync(exit.Token);
             Assert.Equal(0, service.Process.ExitCode);
             Assert.False(IsMounted(mountPoint), "SIGTERM unmounts");
@@ -89,7 +104,7 @@ public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<Moun
 
         await using (var crashed = Start(mountRoot))
         {
-            await Eventually.WaitAsync(() => HealthAsync(crashed.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(60), "service healthy again");
+            await Eventually.WaitAsync(() => HealthAsync(crashed.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(120), "service healthy again");
             crashed.Process.Kill();
             await crashed.Process.WaitForExitAsync();
         }
@@ -98,7 +113,7 @@ public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<Moun
 
         await using (var recovered = Start(mountRoot))
         {
-            await Eventually.WaitAsync(() => HealthAsync(recovered.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(60), "service recovers the stale mount");
+            await Eventually.WaitAsync(() => HealthAsync(recovered.Port), h => h == "200 Healthy", TimeSpan.FromSeconds(120), "service recovers the stale mount");
             Assert.Equal("after\n", await world.ShAsync("cat from-service", mountPoint));
             await world.ShAsync($"kill -TERM {recovered.Process.Id}", "/");
             await recovered.Process.WaitForExitAsync();
