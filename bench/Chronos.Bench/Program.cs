@@ -5,6 +5,7 @@ using Chronos.Bench;
 var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
 {
     ["hypervisor"] = HypervisorBench.RunAsync,
+    ["persona"] = PersonaBench.RunAsync,
 };
 
 if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))

@@ -39,7 +39,7 @@ public sealed class FuseMountTests(RedisFixture redis) : IClassFixture<RedisFixt
                 scratch,
                 TimeSpan.FromMinutes(2));
             // Let the model answer only once every cat is blocked on its first read.
-            await WaitUntilAsync(async () => chat.Calls >= 1 && await BlockedCatsAsync(scratch) >= 100);
+            await WaitUntilAsync(async () => chat.Calls >= 1 && await BlockedCatsAsync() >= 100);
             release.SetResult();
             (await cats).EnsureSuccess();
 
@@ -107,10 +107,9 @@ public sealed class FuseMountTests(RedisFixture redis) : IClassFixture<RedisFixt
     private static async Task<string> StatAsync(string path) =>
         (await ProcessRunner.RunAsync("stat", ["-c", "%s %a %u %g %Y", path])).EnsureSuccess().StandardOutput.Trim();
 
-    private static async Task<int> BlockedCatsAsync(string scratch)
+    private static async Task<int> BlockedCatsAsync()
     {
         var result = await ProcessRunner.RunAsync("pgrep", ["-fc", "^cat m[0-3]/root/.bash_history"]);
-        _ = scratch;
         return int.TryParse(result.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
     }
 
