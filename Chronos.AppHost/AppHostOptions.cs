@@ -37,6 +37,10 @@ public sealed record AppHostOptions
         var stateDirectory = section["StateDir"]
             ?? configuration["CHRONOS_STATE_DIR"]
             ?? defaultStateDirectory;
+        if (string.IsNullOrWhiteSpace(stateDirectory) || stateDirectory.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new AppHostConfigurationException($"{Section}:StateDir (or CHRONOS_STATE_DIR) must be a directory path, not '{stateDirectory}'");
+        }
         return new AppHostOptions
         {
             Services = ReadList(section.GetSection("Services")) ?? ["hypervisor"],
@@ -49,22 +53,22 @@ public sealed record AppHostOptions
         };
     }
 
-    /// <summary>A JSON array, indexed keys (<c>Services__0</c>), or one comma-separated string.</summary>
+    /// <summary>
+    /// One comma-separated string (<c>Chronos__AppHost__Services=hypervisor,fuse</c>), which replaces
+    /// the whole list (an environment variable must be able to shorten appsettings.json's array),
+    /// or else a JSON array / indexed keys (<c>Services__0</c>).
+    /// </summary>
     internal static IReadOnlyList<string>? ReadList(IConfigurationSection section)
     {
-        var items = new List<string>();
-        if (section.Value is { } single)
+        if (!section.Exists())
         {
-            items.AddRange(single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            return null;
         }
-        foreach (var child in section.GetChildren())
-        {
-            if (child.Value is { } value)
-            {
-                items.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            }
-        }
-        return section.Exists() ? items.Distinct(StringComparer.Ordinal).ToList() : null;
+        IEnumerable<string> values = section.Value is { } single ? [single] : section.GetChildren().Select(c => c.Value ?? "");
+        return values
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     private static int ReadInt(IConfigurationSection section, string key, int fallback, int min, int max)

@@ -1,5 +1,11 @@
 var builder = WebApplication.CreateBuilder(args);
+
 builder.AddBasicServiceDefaults();
+builder.AddChronosHypervisor("redis");
+builder.AddChronosFuse();
+
 var app = builder.Build();
+
 app.MapDefaultEndpoints();
+
 app.Run();

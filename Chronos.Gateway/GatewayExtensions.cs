@@ -25,6 +25,8 @@ public static class GatewayExtensions
         builder.Services.TryAddSingleton<IAuthenticationPolicy>(sp => CreatePolicy(sp.GetRequiredService<IOptions<SshServerOptions>>().Value));
         builder.Services.TryAddSingleton<ISshAuditSink, LoggingAuditSink>();
         builder.Services.TryAddSingleton<IAuthenticationDelay, PamFailureDelay>();
+        // Sessions run in sandboxes on the world's mount when Gateway:Sandbox:Enabled is set.
+        builder.AddChronosSandbox();
         builder.Services.AddSingleton<SshServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SshServer>());
         return builder;

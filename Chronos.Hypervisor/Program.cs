@@ -1,10 +1,14 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
+builder.AddChronosHypervisor("redis");
+builder.AddWorldApi();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.MapDefaultEndpoints();
+app.MapWorldApi();
+app.MapDashboard();
 
 app.Run();

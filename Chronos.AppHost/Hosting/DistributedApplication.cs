@@ -51,5 +51,8 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>The pid of a resource's process, when the AppHost started one.</summary>
     public int? GetProcessId(string name) => _orchestrator.GetProcessId(name);
 
+    /// <summary>What would run, in start order: the enabled services and the servers they need.</summary>
+    internal IReadOnlyList<string> PlanStart() => _orchestrator.SelectRunning().Select(r => r.Name).ToList();
+
     public async ValueTask DisposeAsync() => await _orchestrator.StopAsync();
 }

@@ -93,12 +93,19 @@ internal sealed class Orchestrator
         }
 
         _context.Sink.AddSource(SinkLoggerProvider.Source);
-        foreach (var runner in runners)
+        try
         {
-            _context.Sink.AddSource(runner.Resource.Name);
-            runner.Allocate();
+            Directory.CreateDirectory(_context.Options.StateDirectory);
+            foreach (var runner in runners)
+            {
+                _context.Sink.AddSource(runner.Resource.Name);
+                runner.Allocate();
+            }
         }
-        Directory.CreateDirectory(_context.Options.StateDirectory);
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AppHostConfigurationException($"state directory {_context.Options.StateDirectory}: {ex.Message}", ex);
+        }
 
         // Each resource starts as soon as everything it waits for is ready; the rest start in parallel.
         var ready = new Dictionary<IResource, Task>();

@@ -143,16 +143,35 @@ internal static class ExternalEndpoint
         {
             return false;
         }
-        var colon = endpoint.LastIndexOf(':');
-        if (colon > 0 && !endpoint.EndsWith(']'))
+        string portText;
+        if (endpoint.StartsWith('['))
         {
-            if (!int.TryParse(endpoint[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            // [v6]:port or [v6]
+            var close = endpoint.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
             {
                 return false;
             }
-            endpoint = endpoint[..colon];
+            host = endpoint[1..close];
+            portText = endpoint[(close + 1)..] is { Length: > 0 } rest ? (rest[0] == ':' ? rest[1..] : "x") : "";
         }
-        host = endpoint.Trim('[', ']');
+        else if (endpoint.Count(c => c == ':') == 1)
+        {
+            var colon = endpoint.IndexOf(':', StringComparison.Ordinal);
+            host = endpoint[..colon];
+            portText = endpoint[(colon + 1)..];
+        }
+        else
+        {
+            // A host name, an IPv4 address, or a bare IPv6 address: the default port.
+            host = endpoint;
+            portText = "";
+        }
+        if (portText.Length > 0
+            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            return false;
+        }
         return host.Length > 0;
     }
 }

@@ -28,8 +28,32 @@ internal sealed class OpenFile(ulong fh, Node node, int flags) : IDisposable
 
     public int Flags { get; } = flags;
 
-    /// <summary>The Redis registration of this handle (OpenAsync), sent without waiting so open costs no round trip.</summary>
-    public Task<FsResult<bool>>? Registration { get; set; }
+    private Task<FsResult<bool>>? _registration;
+    private bool _released;
+
+    /// <summary>Sends the Redis registration (OpenAsync) unless the handle was released first; null when not sent.</summary>
+    public Task<FsResult<bool>>? StartRegistration(Func<Task<FsResult<bool>>> register)
+    {
+        lock (_gate)
+        {
+            if (_released || _registration is not null)
+            {
+                return null;
+            }
+            _registration = register();
+            return _registration;
+        }
+    }
+
+    /// <summary>Marks the handle released; returns its registration when one was sent (Redis must then be told).</summary>
+    public Task<FsResult<bool>>? MarkReleased()
+    {
+        lock (_gate)
+        {
+            _released = true;
+            return _registration;
+        }
+    }
 
     /// <summary>The lower file, open read-only, while the inode's content is still the lower layer's.</summary>
     public LowerFile? Lower { get; set; }

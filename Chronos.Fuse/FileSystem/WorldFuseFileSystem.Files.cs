@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Chronos.Fuse.Layers;
 using Chronos.Fuse.Native;
 using Chronos.Fuse.Session;
@@ -67,15 +68,66 @@ internal sealed partial class WorldFuseFileSystem
     }
 
     /// <summary>
-    /// Registers the handle in Redis without waiting: commands on one multiplexer connection run
-    /// in order, so an unlink issued later by this mount already sees it; release awaits it.
+    /// How long a new handle lives only in this process before it is registered in Redis. Most
+    /// files are closed within microseconds (touch, echo &gt; f, a compiler's outputs): their
+    /// handles never cost a Redis call. Registration only matters for an inode unlinked while
+    /// open; this mount registers every pending handle before it sends an unlink or a rename, so
+    /// only an unlink made by another mount within this window can free a file still open here.
     /// </summary>
+    private static readonly TimeSpan RegistrationDelay = TimeSpan.FromMilliseconds(200);
+
+    private readonly ConcurrentQueue<(OpenFile Handle, OpContext Context)> _unregistered = new();
+    private int _registrationScheduled;
+
     private void Register(OpenFile handle, OpContext context)
     {
         handle.Node.AddHandle(handle);
         _handles[handle.Fh] = handle;
-        handle.Registration = _world.OpenAsync(handle.Node.Ino, context).AsTask();
+        _unregistered.Enqueue((handle, context));
+        if (Interlocked.Exchange(ref _registrationScheduled, 1) == 0)
+        {
+            _ = RegisterLaterAsync();
+        }
     }
+
+    private async Task RegisterLaterAsync()
+    {
+        await Task.Delay(RegistrationDelay).ConfigureAwait(false);
+        Volatile.Write(ref _registrationScheduled, 0);
+        try
+        {
+            await RegisterPendingAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FuseErrors.IsInfrastructure(ex))
+        {
+            Log.OperationFailed(_logger, Errno.EIO, "registering open handles: " + ex.Message);
+        }
+        if (!_unregistered.IsEmpty && Interlocked.Exchange(ref _registrationScheduled, 1) == 0)
+        {
+            _ = RegisterLaterAsync();
+        }
+    }
+
+    /// <summary>Sends every pending registration (handles already released are skipped) and waits for them.</summary>
+    private async ValueTask RegisterPendingAsync()
+    {
+        List<Task<FsResult<bool>>>? sent = null;
+        while (_unregistered.TryDequeue(out var pending))
+        {
+            var registration = pending.Handle.StartRegistration(() => _world.OpenAsync(pending.Handle.Node.Ino, pending.Context).AsTask());
+            if (registration is not null)
+            {
+                (sent ??= []).Add(registration);
+            }
+        }
+        if (sent is not null)
+        {
+            await Task.WhenAll(sent).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Before a change that can free an inode: every handle open here must be known to Redis.</summary>
+    private ValueTask BeforeUnlinkAsync() => _unregistered.IsEmpty ? default : RegisterPendingAsync();
 
     public async ValueTask CreateAsync(FuseRequest request, ulong parent, string name, uint mode, int flags)
     {
@@ -349,12 +401,17 @@ internal sealed partial class WorldFuseFileSystem
             {
                 _changes.InodeChanged(ino);
             }
-            if (handle.Registration is { } registration)
+            if (handle.MarkReleased() is { } registration)
             {
                 await registration.ConfigureAwait(false);
+                var released = await _world.ReleaseAsync(ino, context).ConfigureAwait(false);
+                request.ReplyError(released.IsOk ? Errno.None : released.Error);
             }
-            var released = await _world.ReleaseAsync(ino, context).ConfigureAwait(false);
-            request.ReplyError(released.IsOk ? Errno.None : released.Error);
+            else
+            {
+                // Never registered in Redis: nothing to release there.
+                request.ReplyError(Errno.None);
+            }
         }
         finally
         {

@@ -85,12 +85,14 @@ internal sealed partial class WorldFuseFileSystem
 
     public async ValueTask UnlinkAsync(FuseRequest request, ulong parent, string name)
     {
+        await BeforeUnlinkAsync().ConfigureAwait(false);
         var result = await _world.UnlinkAsync(parent, name, Context(request)).ConfigureAwait(false);
         Removed(request, parent, name, result);
     }
 
     public async ValueTask RmdirAsync(FuseRequest request, ulong parent, string name)
     {
+        await BeforeUnlinkAsync().ConfigureAwait(false);
         var result = await _world.RmdirAsync(parent, name, Context(request)).ConfigureAwait(false);
         Removed(request, parent, name, result);
     }
@@ -112,6 +114,7 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(Errno.ENAMETOOLONG);
             return;
         }
+        await BeforeUnlinkAsync().ConfigureAwait(false);
         var result = await _world.RenameAsync(parent, name, newParent, newName, (RenameFlags)flags, Context(request)).ConfigureAwait(false);
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)

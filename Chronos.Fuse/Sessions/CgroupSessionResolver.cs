@@ -10,15 +10,20 @@ namespace Chronos.Fuse.Sessions;
 /// <c>chronos-session-&lt;id&gt;</c> (any depth, e.g. /chronos/chronos-session-42, or a child of
 /// it). Answers are cached per pid and revalidated with the process start time
 /// (/proc/&lt;pid&gt;/stat field 22), so a pid reused by another process is never attributed to
-/// the old one's session. The check costs one small procfs read per request, a few microseconds
-/// against a Redis round trip.
+/// the old one's session. An answer is trusted without any procfs read for
+/// <see cref="Trust"/> (a pid cannot be reused that fast: the kernel would have to hand out every
+/// other pid first), so the common case costs one dictionary lookup; after that the start time
+/// and the cgroup are read again, which also notices a process moved into a session's cgroup.
 /// </summary>
 public sealed class CgroupSessionResolver : ISessionResolver
 {
     public const string SegmentPrefix = "chronos-session-";
 
     private readonly string _proc;
-    private readonly ConcurrentDictionary<int, (ulong StartTime, string? Session)> _cache = new();
+    /// <summary>How long an answer is used without looking at /proc again.</summary>
+    public static readonly TimeSpan Trust = TimeSpan.FromMilliseconds(500);
+
+    private readonly ConcurrentDictionary<int, (ulong StartTime, string? Session, long CheckedAt)> _cache = new();
 
     public CgroupSessionResolver(string procRoot = "/proc")
     {
@@ -33,6 +38,11 @@ public sealed class CgroupSessionResolver : ISessionResolver
         {
             return null;
         }
+        var now = Environment.TickCount64;
+        if (_cache.TryGetValue(pid, out var cached) && now - cached.CheckedAt < Trust.TotalMilliseconds)
+        {
+            return cached.Session;
+        }
         var start = StartTimeOf(pid);
         if (start is null)
         {
@@ -40,16 +50,12 @@ public sealed class CgroupSessionResolver : ISessionResolver
             _cache.TryRemove(pid, out _);
             return null;
         }
-        if (_cache.TryGetValue(pid, out var cached) && cached.StartTime == start.Value)
-        {
-            return cached.Session;
-        }
         var session = SessionOf(pid);
         if (_cache.Count > 65536)
         {
             _cache.Clear();
         }
-        _cache[pid] = (start.Value, session);
+        _cache[pid] = (start.Value, session, now);
         return session;
     }
 

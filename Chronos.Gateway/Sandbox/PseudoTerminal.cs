@@ -29,26 +29,53 @@ public sealed class PseudoTerminal : IDisposable
     /// <summary>The Gateway's end: what it writes is typed, what it reads is the screen.</summary>
     public FileStream Master { get; }
 
+    /// <summary>
+    /// Opens a new terminal pair. Both descriptors are created close-on-exec atomically
+    /// (posix_openpt with O_CLOEXEC, TIOCGPTPEER): openpty(3) would leave a window in which a
+    /// concurrent fork for another session inherits this session's terminal.
+    /// </summary>
     public static unsafe PseudoTerminal Open(int columns, int rows)
     {
-        var size = new Winsize { Columns = (ushort)columns, Rows = (ushort)rows };
-        if (Libc.openpty(out var master, out var slave, 0, 0, in size) != 0)
+        var master = Libc.posix_openpt(Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC);
+        if (master < 0)
         {
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), "openpty failed");
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "posix_openpt failed");
         }
-        SetCloseOnExec(master);
-        SetCloseOnExec(slave);
-
-        var buffer = stackalloc byte[128];
-        var error = Libc.ttyname_r(slave, buffer, 128);
-        if (error != 0)
+        var slave = -1;
+        try
+        {
+            if (Libc.grantpt(master) != 0 || Libc.unlockpt(master) != 0)
+            {
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "grantpt/unlockpt failed");
+            }
+            slave = Libc.ioctl_open_peer(master, Libc.TIOCGPTPEER, Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC);
+            if (slave < 0)
+            {
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "TIOCGPTPEER failed");
+            }
+            var size = new Winsize { Columns = (ushort)columns, Rows = (ushort)rows };
+            if (Libc.ioctl_winsize(master, Libc.TIOCSWINSZ, in size) != 0)
+            {
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "TIOCSWINSZ failed");
+            }
+            var buffer = stackalloc byte[128];
+            var error = Libc.ttyname_r(slave, buffer, 128);
+            if (error != 0)
+            {
+                throw new Win32Exception(error, "ttyname_r failed");
+            }
+            var path = Marshal.PtrToStringUTF8((nint)buffer)!;
+            return new PseudoTerminal(new SafeFileHandle(master, ownsHandle: true), slave, path);
+        }
+        catch
         {
             Libc.close(master);
-            Libc.close(slave);
-            throw new Win32Exception(error, "ttyname_r failed");
+            if (slave >= 0)
+            {
+                Libc.close(slave);
+            }
+            throw;
         }
-        var path = Marshal.PtrToStringUTF8((nint)buffer)!;
-        return new PseudoTerminal(new SafeFileHandle(master, ownsHandle: true), slave, path);
     }
 
     /// <summary>TIOCSWINSZ: the kernel sends SIGWINCH to the terminal's foreground process group.</summary>
@@ -90,14 +117,5 @@ public sealed class PseudoTerminal : IDisposable
     {
         CloseSlave();
         Master.Dispose();
-    }
-
-    private static void SetCloseOnExec(int fd)
-    {
-        var flags = Libc.fcntl(fd, Libc.F_GETFD, 0);
-        if (flags < 0 || Libc.fcntl(fd, Libc.F_SETFD, flags | Libc.FD_CLOEXEC) < 0)
-        {
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), "fcntl(FD_CLOEXEC) failed");
-        }
     }
 }

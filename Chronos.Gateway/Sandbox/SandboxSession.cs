@@ -15,6 +15,7 @@ public sealed class SandboxSession : IAsyncDisposable
     private readonly Process _process;
     private readonly PseudoTerminal? _terminal;
     private readonly CancellationTokenSource _timeLimit;
+    private readonly CancellationTokenRegistration _timeLimitKill;
     private readonly Task<int> _exit;
 
     private SandboxSession(Process process, PseudoTerminal? terminal, SessionCgroup? cgroup, TimeSpan timeLimit)
@@ -23,7 +24,7 @@ public sealed class SandboxSession : IAsyncDisposable
         _terminal = terminal;
         Cgroup = cgroup;
         _timeLimit = new CancellationTokenSource(timeLimit);
-        _timeLimit.Token.Register(Kill);
+        _timeLimitKill = _timeLimit.Token.Register(Kill);
         Input = terminal?.Master ?? process.StandardInput.BaseStream;
         Output = terminal?.Master ?? process.StandardOutput.BaseStream;
         Error = terminal is null ? process.StandardError.BaseStream : null;
@@ -101,13 +102,7 @@ public sealed class SandboxSession : IAsyncDisposable
             Signals.Kill(_process.Id, signal);
             return;
         }
-        foreach (var pid in Cgroup.Processes())
-        {
-            if (pid != _process.Id)
-            {
-                Signals.Kill(pid, signal);
-            }
-        }
+        Cgroup.SignalAll(signal, except: _process.Id);
     }
 
     /// <summary>The exit status of the shell or command (128 + n for a signal, as a shell reports it).</summary>
@@ -115,21 +110,30 @@ public sealed class SandboxSession : IAsyncDisposable
 
     public void Kill()
     {
-        if (Cgroup is not null)
-        {
-            Cgroup.KillAll();
-        }
         try
         {
-            _process.Kill(entireProcessTree: true);
+            if (Cgroup is not null)
+            {
+                // The cgroup holds every process of the session, and kills them without racing
+                // pid reuse; .NET's process-tree walk would not be race-free.
+                Cgroup.KillAll();
+                _process.Kill();
+            }
+            else
+            {
+                _process.Kill(entireProcessTree: true);
+            }
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
+            // Already gone, or the cgroup was removed meanwhile: nothing is left to kill.
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        // First the timer: its kill must never run against a cgroup that is being removed.
+        await _timeLimitKill.DisposeAsync();
         Kill();
         try
         {

@@ -15,11 +15,14 @@ public sealed class SessionCgroup : IDisposable
     public const string ParentName = "chronos";
 
     private readonly string[] _directories;
+    private readonly string? _freezer;
+    private volatile bool _disposed;
 
-    private SessionCgroup(string sessionId, string[] directories)
+    private SessionCgroup(string sessionId, string[] directories, string? freezer)
     {
         SessionId = sessionId;
         _directories = directories;
+        _freezer = freezer;
     }
 
     public string SessionId { get; }
@@ -44,7 +47,17 @@ public sealed class SessionCgroup : IDisposable
             var memoryDir = CreateChild(memory, sessionId);
             Write(pidsDir, "pids.max", limits.MaxProcesses);
             Write(memoryDir, "memory.limit_in_bytes", limits.MemoryBytes);
-            return new SessionCgroup(sessionId, [pidsDir, memoryDir]);
+            // The freezer makes signalling race-free: a frozen process cannot exit, so its pid
+            // cannot be reused by someone else's process between listing it and killing it
+            // (pid_max is 32768 here, and a fork bomb wraps that in seconds).
+            var freezerRoot = Path.Combine(cgroupRoot, "freezer");
+            string? freezer = null;
+            if (File.Exists(Path.Combine(freezerRoot, "cgroup.procs")))
+            {
+                freezer = CreateChild(freezerRoot, sessionId);
+                return new SessionCgroup(sessionId, [pidsDir, memoryDir, freezer], freezer);
+            }
+            return new SessionCgroup(sessionId, [pidsDir, memoryDir], null);
         }
 
         var controllers = Path.Combine(cgroupRoot, "cgroup.controllers");
@@ -57,7 +70,7 @@ public sealed class SessionCgroup : IDisposable
             var dir = CreateChild(cgroupRoot, sessionId);
             Write(dir, "pids.max", limits.MaxProcesses);
             Write(dir, "memory.max", limits.MemoryBytes);
-            return new SessionCgroup(sessionId, [dir]);
+            return new SessionCgroup(sessionId, [dir], null);
         }
         return null;
     }
@@ -106,9 +119,34 @@ public sealed class SessionCgroup : IDisposable
     }
 
     /// <summary>
-    /// SIGKILLs every process of the session until none is left (a fork bomb keeps forking while
-    /// it is being killed, so one pass is not enough; the pids limit bounds the passes).
+    /// Sends a signal to every process of the session but <paramref name="except"/>, without
+    /// ever hitting a process outside it: with cgroup v2 the kernel kills atomically
+    /// (cgroup.kill); with v1 the session is frozen while its pids are signalled.
     /// </summary>
+    public void SignalAll(int signal, int except = -1)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        Freeze(true);
+        try
+        {
+            foreach (var pid in Processes())
+            {
+                if (pid != except)
+                {
+                    Signals.Kill(pid, signal);
+                }
+            }
+        }
+        finally
+        {
+            Freeze(false);
+        }
+    }
+
+    /// <summary>SIGKILLs every process of the session and waits until none is left.</summary>
     public void KillAll()
     {
         foreach (var dir in _directories)
@@ -119,24 +157,42 @@ public sealed class SessionCgroup : IDisposable
                 File.WriteAllText(kill, "1");
             }
         }
-        for (var pass = 0; pass < 1000; pass++)
+        // A fork bomb keeps forking until it is frozen; each pass kills everything that exists,
+        // and the pids limit bounds how many can appear meanwhile.
+        for (var pass = 0; pass < 1000 && Processes().Count > 0; pass++)
         {
-            var pids = Processes();
-            if (pids.Count == 0)
-            {
-                return;
-            }
-            foreach (var pid in pids)
-            {
-                Signals.Kill(pid, Signals.SIGKILL);
-            }
+            SignalAll(Signals.SIGKILL);
             Thread.Yield();
+        }
+    }
+
+    private void Freeze(bool frozen)
+    {
+        if (_freezer is null)
+        {
+            return;
+        }
+        var state = Path.Combine(_freezer, "freezer.state");
+        var wanted = frozen ? "FROZEN" : "THAWED";
+        try
+        {
+            File.WriteAllText(state, wanted);
+            // FREEZING until every task has stopped; bounded so a stuck task cannot hang the Gateway.
+            for (var spin = 0; spin < 10_000 && File.ReadAllText(state).Trim() != wanted; spin++)
+            {
+                Thread.Yield();
+            }
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            // The session's cgroup was removed meanwhile: its processes are gone.
         }
     }
 
     public void Dispose()
     {
         KillAll();
+        _disposed = true;
         foreach (var dir in _directories)
         {
             // A dying process can linger in cgroup.procs for a moment; rmdir fails with EBUSY until it is gone.

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Chronos.Gateway.Ssh.Algorithms;
 using Chronos.Gateway.Ssh.Auth;
 using Chronos.Gateway.Ssh.Connection;
+using Chronos.Gateway.Ssh.Crypto;
 using Chronos.Gateway.Ssh.HostKeys;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using Chronos.Gateway.Ssh.Algorithms;
 using Chronos.Gateway.Ssh.Auth;
 using Chronos.Gateway.Ssh.Connection;
 using Chronos.Gateway.Ssh.Crypto;

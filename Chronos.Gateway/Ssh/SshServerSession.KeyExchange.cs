@@ -115,9 +115,13 @@ internal sealed partial class SshServerSession
 
         var chosen = Negotiate(client) ?? throw SshProtocolException.Silent("no matching algorithm");
         _kex.Chosen = chosen;
-        // RFC 4253 §7: a wrong guess means the client's next kex packet must be ignored.
+        // RFC 4253 §7: a wrong guess means the client's next kex packet must be ignored. As in
+        // OpenSSH's proposals_match, the guess is right only when both sides' first KEX and first
+        // host key algorithms are the same.
+        var server = KexInitMessage.Parse(_kex.ServerKexInit!);
         _kex.IgnoreNextKexPacket = client.FirstKexPacketFollows &&
-            (client.KexAlgorithms.FirstOrDefault() != chosen.Kex || client.ServerHostKeyAlgorithms.FirstOrDefault() != chosen.HostKeyAlgorithm);
+            (client.KexAlgorithms.FirstOrDefault() != server.KexAlgorithms.FirstOrDefault() ||
+             client.ServerHostKeyAlgorithms.FirstOrDefault() != server.ServerHostKeyAlgorithms.FirstOrDefault());
     }
 
     private Negotiated? Negotiate(KexInitMessage client)
@@ -172,14 +176,16 @@ internal sealed partial class SshServerSession
             if (number == SshMessageNumber.SSH_MSG_KEX_DH_GEX_REQUEST && _kex.GexGroup is null)
             {
                 var request = KexDhGexRequestMessage.Parse(payload);
-                // sshd (kexgexs.c): refuse max < min or preferred outside [min, max].
-                if (request.Max < request.Min || request.Preferred < request.Min || request.Max < request.Preferred)
-                {
-                    throw SshProtocolException.Disconnect(SshDisconnectReason.SSH_DISCONNECT_PROTOCOL_ERROR,
-                        $"DH_GEX_REQUEST, bad parameters: {request.Min} !< {request.Preferred} !< {request.Max}");
-                }
                 _kex.GexRequest = request;
-                _kex.GexGroup = _context.Moduli.Choose(request.Min, request.Preferred, request.Max);
+                try
+                {
+                    _kex.GexGroup = _context.Moduli.ChooseForRequest(request.Min, request.Preferred, request.Max);
+                }
+                catch (SshKexException e)
+                {
+                    // sshd: kex fails, sshpkt_fatal → logdie: the connection closes without a word.
+                    throw new SshProtocolException(e.Message, e);
+                }
                 Enqueue(KexDhGexGroupMessage.Write(
                     _kex.GexGroup.Prime.ToByteArray(isUnsigned: true, isBigEndian: true),
                     _kex.GexGroup.Generator.ToByteArray(isUnsigned: true, isBigEndian: true)));

@@ -1,11 +1,14 @@
 // Chronos benchmark harness: `dotnet run -c Release --project bench/Chronos.Bench -- <area> [args]`.
 // Each area lives in its own file and registers one line here.
 using Chronos.Bench;
+using Chronos.Bench.SshCrypto;
 
 var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ordinal)
 {
     ["hypervisor"] = HypervisorBench.RunAsync,
     ["persona"] = PersonaBench.RunAsync,
+    ["ssh-crypto"] = SshCryptoBench.RunAsync,
+    ["fuse"] = FuseBench.RunAsync,
 };
 
 if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))

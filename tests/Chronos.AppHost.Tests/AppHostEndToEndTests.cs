@@ -32,6 +32,11 @@ public sealed class AppHostEndToEndTests
             var health = await http.GetAsync(new Uri(hypervisorUrl + "/health"));
             Assert.True(health.IsSuccessStatusCode);
             Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+            // The real Program.cs serves the world API against the Redis the AppHost started.
+            Assert.Equal("[]", await http.GetStringAsync(new Uri(hypervisorUrl + "/api/worlds")));
+            var problem = await http.GetAsync(new Uri(hypervisorUrl + "/api/worlds/nosuch"));
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, problem.StatusCode);
+            Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
         }
 
         apphost.Signal("TERM");
@@ -139,5 +144,56 @@ public sealed class AppHostEndToEndTests
         Assert.Equal(1, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var line = Assert.Single(apphost.Lines, l => l.Length > 0);
         Assert.Equal("[apphost] Chronos:AppHost:Services names 'nosuch', which is not a service (known: hypervisor, persona, fuse, gateway)", line);
+    }
+
+    [Fact]
+    public async Task A_resource_that_never_gets_ready_fails_the_start_stops_the_rest_and_exits_1()
+    {
+        var nothing = Chronos.Testing.FreePort.Next();
+        await using var apphost = AppHostProcess.Start(environment: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__redis"] = $"127.0.0.1:{nothing}",
+            ["Chronos__AppHost__StartTimeoutSeconds"] = "2",
+        });
+        Assert.Equal(1, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(apphost.Lines, l => l.EndsWith($"start failed: redis (127.0.0.1:{nothing}) was not ready within 2 s", StringComparison.Ordinal));
+        Assert.DoesNotContain(apphost.Lines, l => l.StartsWith("[hypervisor]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_doubled_SIGTERM_still_stops_cleanly()
+    {
+        await using var apphost = AppHostProcess.Start();
+        await apphost.WaitUntilUpAsync();
+        // As timeout(1) does: the process, then its group, at once.
+        apphost.Signal("TERM");
+        apphost.Signal("TERM");
+        Assert.Equal(0, await apphost.WaitForExitAsync(StopDeadline));
+        Assert.Contains(apphost.Lines, l => l.EndsWith("redis stopped (exit code 0)", StringComparison.Ordinal));
+        Assert.DoesNotContain(apphost.Lines, l => l.Contains("killing every child", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_service_that_dies_is_reported_and_the_stop_is_still_clean()
+    {
+        await using var apphost = AppHostProcess.Start();
+        await apphost.WaitUntilUpAsync();
+        var hypervisor = apphost.Row("hypervisor").Pid!.Value;
+        System.Diagnostics.Process.GetProcessById(hypervisor).Kill();
+        await apphost.WaitForLineAsync(l => l.EndsWith("hypervisor exited unexpectedly with code 137", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        apphost.Signal("TERM");
+        Assert.Equal(0, await apphost.WaitForExitAsync(StopDeadline));
+        Assert.Contains(apphost.Lines, l => l.EndsWith("redis stopped (exit code 0)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_state_directory_that_cannot_be_created_is_one_line_and_exit_code_1()
+    {
+        var file = Path.GetTempFileName();
+        await using var apphost = AppHostProcess.Start(environment: new Dictionary<string, string?> { ["Chronos__AppHost__StateDir"] = Path.Combine(file, "state") });
+        Assert.Equal(1, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(apphost.Lines, l => l.Length > 0);
+        Assert.StartsWith($"[apphost] state directory {file}/state: ", line, StringComparison.Ordinal);
+        File.Delete(file);
     }
 }

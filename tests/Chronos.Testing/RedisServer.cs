@@ -92,8 +92,10 @@ public sealed class RedisServer : IAsyncDisposable
                 await probe.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException)
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException
+                                           || (ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal)))
             {
+                // Not listening yet, or still replaying its append-only file.
                 await poll.WaitForNextTickAsync();
             }
         }

@@ -11,22 +11,31 @@ internal static partial class Libc
     internal const nuint TIOCSWINSZ = 0x5414;
     internal const nuint TIOCGWINSZ = 0x5413;
     // fcntl.h
-    internal const int F_GETFD = 1;
-    internal const int F_SETFD = 2;
-    internal const int FD_CLOEXEC = 1;
 
-    /// <summary>openpty(3): glibc 2.34+ has it in libc itself.</summary>
+    // fcntl.h / asm-generic/ioctls.h
+    internal const int O_RDWR = 0x2;
+    internal const int O_NOCTTY = 0x100;
+    internal const int O_CLOEXEC = 0x80000;
+    internal const nuint TIOCGPTPEER = 0x5441;
+
     [LibraryImport(Library, SetLastError = true)]
-    internal static partial int openpty(out int master, out int slave, nint name, nint termp, in Winsize winp);
+    internal static partial int posix_openpt(int flags);
+
+    [LibraryImport(Library, SetLastError = true)]
+    internal static partial int grantpt(int fd);
+
+    [LibraryImport(Library, SetLastError = true)]
+    internal static partial int unlockpt(int fd);
+
+    /// <summary>ioctl(master, TIOCGPTPEER, flags): opens the slave with the given flags, atomically (Linux 4.13).</summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int ioctl_open_peer(int fd, nuint request, int flags);
 
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int ioctl_winsize(int fd, nuint request, in Winsize winp);
 
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int ioctl_get_winsize(int fd, nuint request, out Winsize winp);
-
-    [LibraryImport(Library, SetLastError = true)]
-    internal static partial int fcntl(int fd, int cmd, int arg);
 
     [LibraryImport(Library, SetLastError = true)]
     internal static partial int close(int fd);

@@ -1,58 +1,22 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Chronos.Gateway.Ssh.Crypto;
 
 namespace Chronos.Gateway.Ssh.Algorithms;
 
-/// <summary>
-/// aes128-gcm@openssh.com / aes256-gcm@openssh.com (RFC 5647 §7 as OpenSSH implements it): the
-/// 4-byte length is additional data in the clear, the 12-byte nonce is a 4-byte fixed field and
-/// an 8-byte invocation counter incremented per packet.
-/// </summary>
-internal sealed class AesGcmPacketCipher : ISshAeadCipher
+/// <summary>aes128/256-gcm@openssh.com for the packet layer, over the crypto layer's <see cref="OpenSshAesGcmCipher"/> (length in the clear).</summary>
+internal sealed class AesGcmPacketCipher(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv) : ISshAeadCipher
 {
-    private readonly AesGcm _gcm;
-    private readonly byte[] _nonce = new byte[12];
-
-    public AesGcmPacketCipher(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
-    {
-        _gcm = new AesGcm(key, 16);
-        iv[..12].CopyTo(_nonce);
-    }
+    private readonly OpenSshAesGcmCipher _cipher = new(key, iv[..OpenSshAesGcmCipher.IvSize]);
 
     public int BlockSize => 16;
 
-    public int TagLength => 16;
+    public int TagLength => OpenSshAesGcmCipher.TagSize;
 
     public uint ReadLength(uint sequenceNumber, ReadOnlySpan<byte> firstFour) => BinaryPrimitives.ReadUInt32BigEndian(firstFour);
 
-    public void Seal(uint sequenceNumber, ReadOnlySpan<byte> packet, Span<byte> packetAndTag)
-    {
-        packet[..4].CopyTo(packetAndTag);
-        _gcm.Encrypt(_nonce, packet[4..], packetAndTag[4..packet.Length], packetAndTag.Slice(packet.Length, 16), packet[..4]);
-        Increment();
-    }
+    public void Seal(uint sequenceNumber, ReadOnlySpan<byte> packet, Span<byte> packetAndTag) => _cipher.Seal(packet, packetAndTag);
 
-    public bool Open(uint sequenceNumber, ReadOnlySpan<byte> packetAndTag, Span<byte> packet)
-    {
-        var length = packetAndTag.Length - 16;
-        try
-        {
-            _gcm.Decrypt(_nonce, packetAndTag[4..length], packetAndTag[length..], packet[4..length], packetAndTag[..4]);
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return false;
-        }
-        packetAndTag[..4].CopyTo(packet);
-        Increment();
-        return true;
-    }
+    public bool Open(uint sequenceNumber, ReadOnlySpan<byte> packetAndTag, Span<byte> packet) => _cipher.Open(packetAndTag, packet);
 
-    private void Increment()
-    {
-        var counter = BinaryPrimitives.ReadUInt64BigEndian(_nonce.AsSpan(4));
-        BinaryPrimitives.WriteUInt64BigEndian(_nonce.AsSpan(4), counter + 1);
-    }
-
-    public void Dispose() => _gcm.Dispose();
+    public void Dispose() => _cipher.Dispose();
 }

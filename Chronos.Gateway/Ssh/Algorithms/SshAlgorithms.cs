@@ -39,7 +39,7 @@ internal static class SshAlgorithms
         _ => -1,
     };
 
-    public static bool IsKnownMac(string name) => MacKeyLength(name) > 0 && CreateMacIsAvailable(name);
+    public static bool IsKnownMac(string name) => MacKeyLength(name) > 0;
 
     public static ISshStreamCipher CreateStreamCipher(string name, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv) => name switch
     {
@@ -62,22 +62,20 @@ internal static class SshAlgorithms
         "hmac-sha2-256-etm@openssh.com" => new HmacMac(HashAlgorithmName.SHA256, key, true),
         "hmac-sha2-512" => new HmacMac(HashAlgorithmName.SHA512, key, false),
         "hmac-sha2-512-etm@openssh.com" => new HmacMac(HashAlgorithmName.SHA512, key, true),
-        "umac-64@openssh.com" => UmacFactory.Create(key, 8, false),
-        "umac-64-etm@openssh.com" => UmacFactory.Create(key, 8, true),
-        "umac-128@openssh.com" => UmacFactory.Create(key, 16, false),
-        "umac-128-etm@openssh.com" => UmacFactory.Create(key, 16, true),
+        "umac-64@openssh.com" => new UmacMac(key, 8, false),
+        "umac-64-etm@openssh.com" => new UmacMac(key, 8, true),
+        "umac-128@openssh.com" => new UmacMac(key, 16, false),
+        "umac-128-etm@openssh.com" => new UmacMac(key, 16, true),
         _ => throw new ArgumentException($"not a MAC: {name}", nameof(name)),
     };
-
-    private static bool CreateMacIsAvailable(string name) => !name.StartsWith("umac", StringComparison.Ordinal) || UmacFactory.IsAvailable;
 
     public static KexMethod? CreateKex(string name) => name switch
     {
         "curve25519-sha256" or "curve25519-sha256@libssh.org" => new Curve25519KexMethod(),
         "sntrup761x25519-sha512" or "sntrup761x25519-sha512@openssh.com" => new Sntrup761X25519KexMethod(),
-        "ecdh-sha2-nistp256" => new EcdhNistKexMethod(ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256),
-        "ecdh-sha2-nistp384" => new EcdhNistKexMethod(ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384),
-        "ecdh-sha2-nistp521" => new EcdhNistKexMethod(ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512),
+        "ecdh-sha2-nistp256" => new EcdhNistKexMethod(name, HashAlgorithmName.SHA256),
+        "ecdh-sha2-nistp384" => new EcdhNistKexMethod(name, HashAlgorithmName.SHA384),
+        "ecdh-sha2-nistp521" => new EcdhNistKexMethod(name, HashAlgorithmName.SHA512),
         "diffie-hellman-group14-sha256" => new FiniteFieldDhKexMethod(DiffieHellmanGroups.Group14, HashAlgorithmName.SHA256),
         "diffie-hellman-group16-sha512" => new FiniteFieldDhKexMethod(DiffieHellmanGroups.Group16, HashAlgorithmName.SHA512),
         "diffie-hellman-group18-sha512" => new FiniteFieldDhKexMethod(DiffieHellmanGroups.Group18, HashAlgorithmName.SHA512),

@@ -1,12 +1,9 @@
 namespace Chronos.Gateway.Ssh.Algorithms;
 
-/// <summary>
-/// Compression names this server can run: "none" always; "zlib@openssh.com" once the crypto
-/// layer's SshCompressor/SshDecompressor (branch sshcrypto) are merged.
-/// </summary>
+/// <summary>Compression names this server runs: "none" and the delayed "zlib@openssh.com" (RFC 4253 §6.2, OpenSSH PROTOCOL §1.3).</summary>
 internal static class SshCompressionFactory
 {
-    public static bool IsAvailable(string name) => name == "none";
+    public static bool IsAvailable(string name) => name is "none" or "zlib@openssh.com";
 
-    public static ISshCompression Create() => throw new NotSupportedException("zlib@openssh.com is not available in this build");
+    public static ISshCompression Create() => new ZlibCompression();
 }

@@ -9,7 +9,7 @@ namespace Chronos.Gateway.Ssh.Crypto;
 /// The original ChaCha20 (D. J. Bernstein, 2008) with a 64-bit block counter in state words 12–13 and a
 /// 64-bit nonce in words 14–15, which is what OpenSSH's chacha20-poly1305@openssh.com uses (not the RFC 8439
 /// 32-bit counter / 96-bit nonce variant; the block function is the same, only the last four words differ).
-/// Four blocks are computed at once with 128-bit vectors, one state word per vector across the blocks.
+/// Eight (AVX2) or four blocks are computed at once, one state word per vector lane across the blocks.
 /// </summary>
 internal static class ChaCha20
 {
@@ -31,11 +31,17 @@ internal static class ChaCha20
     {
         var n0 = BinaryPrimitives.ReadUInt32LittleEndian(nonce);
         var n1 = BinaryPrimitives.ReadUInt32LittleEndian(nonce[4..]);
-        Span<byte> keystream = stackalloc byte[4 * BlockSize];
+        Span<byte> keystream = stackalloc byte[8 * BlockSize];
         while (!input.IsEmpty)
         {
             int produced;
-            if (input.Length > BlockSize && Vector128.IsHardwareAccelerated)
+            if (input.Length > 4 * BlockSize && Vector256.IsHardwareAccelerated)
+            {
+                EightBlocks(key, n0, n1, counter, keystream);
+                produced = 8 * BlockSize;
+                counter += 8;
+            }
+            else if (input.Length > BlockSize && Vector128.IsHardwareAccelerated)
             {
                 FourBlocks(key, n0, n1, counter, keystream);
                 produced = 4 * BlockSize;
@@ -132,7 +138,59 @@ internal static class ChaCha20
             x8 + Vector128.Create(key[4]), x9 + Vector128.Create(key[5]), x10 + Vector128.Create(key[6]), x11 + Vector128.Create(key[7]),
             x12 + counterLow, x13 + counterHigh, x14 + Vector128.Create(n0), x15 + Vector128.Create(n1),
         ];
-        // Word-sliced → block-major: transpose each group of four words (4x4) so each block's 16 bytes are contiguous.
+        StoreTransposed(words, output);
+    }
+
+    /// <summary>Eight consecutive blocks (counter .. counter+7), 512 bytes, with 256-bit vectors.</summary>
+    private static void EightBlocks(ReadOnlySpan<uint> key, uint n0, uint n1, ulong counter, Span<byte> output)
+    {
+        Span<uint> low = stackalloc uint[8];
+        Span<uint> high = stackalloc uint[8];
+        for (var i = 0; i < 8; i++)
+        {
+            low[i] = (uint)(counter + (ulong)i);
+            high[i] = (uint)((counter + (ulong)i) >> 32);
+        }
+        var counterLow = Vector256.Create<uint>(low);
+        var counterHigh = Vector256.Create<uint>(high);
+        Vector256<uint> x0 = Vector256.Create(C0), x1 = Vector256.Create(C1), x2 = Vector256.Create(C2), x3 = Vector256.Create(C3);
+        Vector256<uint> x4 = Vector256.Create(key[0]), x5 = Vector256.Create(key[1]), x6 = Vector256.Create(key[2]), x7 = Vector256.Create(key[3]);
+        Vector256<uint> x8 = Vector256.Create(key[4]), x9 = Vector256.Create(key[5]), x10 = Vector256.Create(key[6]), x11 = Vector256.Create(key[7]);
+        Vector256<uint> x12 = counterLow, x13 = counterHigh, x14 = Vector256.Create(n0), x15 = Vector256.Create(n1);
+        for (var round = 0; round < 10; round++)
+        {
+            Quarter(ref x0, ref x4, ref x8, ref x12);
+            Quarter(ref x1, ref x5, ref x9, ref x13);
+            Quarter(ref x2, ref x6, ref x10, ref x14);
+            Quarter(ref x3, ref x7, ref x11, ref x15);
+            Quarter(ref x0, ref x5, ref x10, ref x15);
+            Quarter(ref x1, ref x6, ref x11, ref x12);
+            Quarter(ref x2, ref x7, ref x8, ref x13);
+            Quarter(ref x3, ref x4, ref x9, ref x14);
+        }
+        Span<Vector256<uint>> words =
+        [
+            x0 + Vector256.Create(C0), x1 + Vector256.Create(C1), x2 + Vector256.Create(C2), x3 + Vector256.Create(C3),
+            x4 + Vector256.Create(key[0]), x5 + Vector256.Create(key[1]), x6 + Vector256.Create(key[2]), x7 + Vector256.Create(key[3]),
+            x8 + Vector256.Create(key[4]), x9 + Vector256.Create(key[5]), x10 + Vector256.Create(key[6]), x11 + Vector256.Create(key[7]),
+            x12 + counterLow, x13 + counterHigh, x14 + Vector256.Create(n0), x15 + Vector256.Create(n1),
+        ];
+        Span<Vector128<uint>> half = stackalloc Vector128<uint>[16];
+        for (var w = 0; w < 16; w++)
+        {
+            half[w] = words[w].GetLower();
+        }
+        StoreTransposed(half, output);
+        for (var w = 0; w < 16; w++)
+        {
+            half[w] = words[w].GetUpper();
+        }
+        StoreTransposed(half, output[(4 * BlockSize)..]);
+    }
+
+    /// <summary>Word-sliced → block-major for four blocks: 4x4 transposes so each block's 64 bytes are contiguous.</summary>
+    private static void StoreTransposed(ReadOnlySpan<Vector128<uint>> words, Span<byte> output)
+    {
         for (var group = 0; group < 4; group++)
         {
             var a = words[group * 4];
@@ -178,4 +236,17 @@ internal static class ChaCha20
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<uint> Rotate(Vector128<uint> v, [System.Diagnostics.CodeAnalysis.ConstantExpected] int bits) =>
         Vector128.ShiftLeft(v, bits) | Vector128.ShiftRightLogical(v, 32 - bits);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quarter(ref Vector256<uint> a, ref Vector256<uint> b, ref Vector256<uint> c, ref Vector256<uint> d)
+    {
+        a += b; d = Rotate(d ^ a, 16);
+        c += d; b = Rotate(b ^ c, 12);
+        a += b; d = Rotate(d ^ a, 8);
+        c += d; b = Rotate(b ^ c, 7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Rotate(Vector256<uint> v, [System.Diagnostics.CodeAnalysis.ConstantExpected] int bits) =>
+        Vector256.ShiftLeft(v, bits) | Vector256.ShiftRightLogical(v, 32 - bits);
 }

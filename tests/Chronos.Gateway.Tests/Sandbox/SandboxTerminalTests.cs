@@ -13,6 +13,9 @@ public sealed class SandboxTerminalTests(SandboxWorld world) : IClassFixture<San
     {
         await using var session = SandboxSession.Start(world.Spec("root"), new TerminalRequest("xterm-256color", 80, 24));
         using var screen = new TerminalScreen(session.Output);
+        // Type only at the prompt, as a person does: input that arrives while bash is still
+        // setting up its terminal is discarded by bash, exactly as over a real sshd.
+        await screen.WaitForAsync("# ");
 
         await TypeAsync(session, "stty size; tty; echo $TERM\n");
         var at = await screen.WaitForAsync("24 80");
@@ -73,6 +76,7 @@ public sealed class SandboxTerminalTests(SandboxWorld world) : IClassFixture<San
         var spec = world.Spec("alice", limits: limits);
         await using var session = SandboxSession.Start(spec, new TerminalRequest("xterm", 80, 24));
         using var screen = new TerminalScreen(session.Output);
+        await screen.WaitForAsync("$ ");
         await TypeAsync(session, "nohup sleep 1000 >/dev/null 2>&1 &\necho started\n");
         await screen.WaitForAsync("started");
 

@@ -9,10 +9,13 @@ public sealed class TerminalScreen : IDisposable
     private readonly Stream _output;
     private readonly Task _pump;
     private readonly SemaphoreSlim _changed = new(0);
+    private readonly Func<ReadOnlyMemory<byte>, Task>? _tee;
 
-    public TerminalScreen(Stream output)
+    /// <param name="tee">Also gets every byte read, in order (a transcript recorder).</param>
+    public TerminalScreen(Stream output, Func<ReadOnlyMemory<byte>, Task>? tee = null)
     {
         _output = output;
+        _tee = tee;
         _pump = Task.Run(PumpAsync);
     }
 
@@ -70,6 +73,10 @@ public sealed class TerminalScreen : IDisposable
             {
                 return;
             }
+            if (_tee is not null)
+            {
+                await _tee(buffer.AsMemory(0, read));
+            }
             var count = decoder.GetChars(buffer, 0, read, chars, 0);
             lock (_text)
             {
@@ -78,6 +85,9 @@ public sealed class TerminalScreen : IDisposable
             _changed.Release();
         }
     }
+
+    /// <summary>Completes when the terminal hangs up.</summary>
+    public Task Closed => _pump;
 
     public void Dispose() => _changed.Dispose();
 }

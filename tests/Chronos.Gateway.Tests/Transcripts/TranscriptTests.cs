@@ -11,46 +11,25 @@ public sealed class TranscriptTests(SandboxWorld world) : IClassFixture<SandboxW
     public async Task A_recorded_session_replays_exactly_what_the_client_saw()
     {
         var cast = new MemoryStream();
-        var seen = new StringBuilder();
         var writer = new AsciicastWriter(new NonClosingStream(cast), new AsciicastHeader { Width = 80, Height = 24, Timestamp = 1_700_000_000 });
+        string seen;
         await using (var session = SandboxSession.Start(world.Spec("root"), new TerminalRequest("xterm", 80, 24)))
         {
-            var pump = Task.Run(async () =>
-            {
-                var buffer = new byte[1024];
-                var decoder = Encoding.UTF8.GetDecoder();
-                while (true)
-                {
-                    int read;
-                    try
-                    {
-                        read = await session.Output.ReadAsync(buffer);
-                    }
-                    catch (IOException)
-                    {
-                        break;
-                    }
-                    if (read == 0)
-                    {
-                        break;
-                    }
-                    await writer.OutputAsync(buffer.AsMemory(0, read));
-                    var chars = new char[read * 2];
-                    seen.Append(chars, 0, decoder.GetChars(buffer, 0, read, chars, 0));
-                }
-            });
+            using var screen = new TerminalScreen(session.Output, data => writer.OutputAsync(data));
+            await screen.WaitForAsync("# ");
             var keys = "echo héllo-$((6*7)); for i in 1 2 3; do echo line$i; done\nexit\n"u8.ToArray();
             await writer.InputAsync(keys);
             await session.Input.WriteAsync(keys);
             await session.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-            await pump.WaitAsync(TimeSpan.FromSeconds(20));
+            await screen.Closed.WaitAsync(TimeSpan.FromSeconds(20));
+            seen = screen.Text;
         }
         await writer.DisposeAsync();
 
         var (header, events) = AsciicastReader.Parse(Encoding.UTF8.GetString(cast.ToArray()));
         Assert.Equal(80, header.Width);
         var replay = AsciicastReader.Output(events);
-        Assert.Equal(seen.ToString(), replay);
+        Assert.Equal(seen, replay);
         Assert.Contains("héllo-42", replay, StringComparison.Ordinal);
         Assert.Contains("line3", replay, StringComparison.Ordinal);
         Assert.Equal("i", events.First(e => e.Code != "o").Code);

@@ -1,0 +1,29 @@
+namespace Chronos.Gateway.Sessions;
+
+/// <summary>Configuration section <c>Gateway:Sandbox</c>.</summary>
+public sealed class SandboxOptions
+{
+    public const string Section = "Gateway:Sandbox";
+
+    /// <summary>Where Chronos.Fuse mounts worlds; a session's "/" is <c>MountRoot/&lt;world&gt;</c>.</summary>
+    public string MountRoot { get; set; } = "/run/chronos/worlds";
+
+    /// <summary>Host id of persona id 0: must equal the Fuse mount's UidShift.</summary>
+    public uint IdShift { get; set; } = 100_000;
+
+    /// <summary>Where asciicast transcripts go, one file per session channel: &lt;dir&gt;/&lt;world&gt;/&lt;session&gt;-&lt;n&gt;.cast.</summary>
+    public string TranscriptDirectory { get; set; } = "/var/lib/chronos/transcripts";
+
+    /// <summary>The program a "subsystem sftp" request runs (Debian's openssh-sftp-server path).</summary>
+    public string SftpServer { get; set; } = "/usr/lib/openssh/sftp-server";
+
+    /// <summary>Host directories bound read-only into every session (for worlds without a lower layer), "host=sandbox".</summary>
+    public List<string> ReadOnlyBinds { get; set; } = [];
+
+    public int MaxProcesses { get; set; } = 256;
+    public long MemoryBytes { get; set; } = 512L << 20;
+    public int CpuSeconds { get; set; } = 600;
+    public long FileSizeBytes { get; set; } = 1L << 30;
+    public int OpenFiles { get; set; } = 1024;
+    public TimeSpan SessionTime { get; set; } = TimeSpan.FromHours(1);
+}

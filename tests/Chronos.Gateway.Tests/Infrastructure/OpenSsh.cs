@@ -1,0 +1,44 @@
+using Chronos.Testing;
+
+namespace Chronos.Gateway.Tests.Infrastructure;
+
+/// <summary>Runs Debian's OpenSSH client against a port, password via SSH_ASKPASS or a key file.</summary>
+public static class OpenSsh
+{
+    public static Task<ProcessResult> RunAsync(int port, string command, string? password = null, string? identity = null,
+        IEnumerable<string>? options = null, string? standardInput = null, string user = GatewayFixture.User, ClientKeys? keys = null)
+    {
+        List<string> arguments =
+        [
+            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "BatchMode=" + (password is null ? "yes" : "no"), "-o", "ConnectTimeout=20",
+            "-o", "NumberOfPasswordPrompts=1", "-o", "IdentitiesOnly=yes",
+        ];
+        if (identity is not null)
+        {
+            arguments.AddRange(["-i", identity, "-o", "PasswordAuthentication=no"]);
+        }
+        else
+        {
+            arguments.AddRange(["-o", "PubkeyAuthentication=no", "-o", "IdentityFile=/dev/null"]);
+        }
+        foreach (var option in options ?? [])
+        {
+            arguments.AddRange(["-o", option]);
+        }
+        if (options?.Any(o => o.StartsWith("LogLevel=", StringComparison.Ordinal)) != true)
+        {
+            arguments.AddRange(["-o", "LogLevel=ERROR"]);
+        }
+        arguments.Add($"{user}@127.0.0.1");
+        arguments.Add(command);
+        var environment = new Dictionary<string, string?> { ["DISPLAY"] = null };
+        if (password is not null && keys is not null)
+        {
+            environment["SSH_ASKPASS"] = keys.AskPass(password);
+            environment["SSH_ASKPASS_REQUIRE"] = "force";
+        }
+        return ProcessRunner.RunAsync("ssh", arguments, standardInput: standardInput ?? "", timeout: TimeSpan.FromSeconds(60), environment: environment);
+    }
+}
