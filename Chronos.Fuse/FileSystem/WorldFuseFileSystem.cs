@@ -65,10 +65,10 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations
 
     public void Init(ref FuseConnInfo connection)
     {
-        // Always readdirplus (one round trip gives names and attributes: ls -l, find, du), never
-        // plain readdir chosen by the kernel's heuristics.
-        connection.want |= FuseCapabilities.FUSE_CAP_READDIRPLUS & connection.capable;
-        connection.want &= ~FuseCapabilities.FUSE_CAP_READDIRPLUS_AUTO;
+        // readdirplus (names with attributes in one round trip: ls -l, du) when the kernel sees
+        // the listing followed by lookups, plain readdir otherwise (a bare listdir or find needs
+        // names and types only, and attributes cost a hash read per entry in Redis).
+        connection.want |= (FuseCapabilities.FUSE_CAP_READDIRPLUS | FuseCapabilities.FUSE_CAP_READDIRPLUS_AUTO) & connection.capable;
         // The kernel applies the caller's umask before create/mkdir/mknod (as passthrough_ll relies on).
         connection.want &= ~FuseCapabilities.FUSE_CAP_DONT_MASK;
         // Writes reach this process as they are made; buffering is ours, so flush/fsync/close

@@ -109,7 +109,7 @@ internal static class FuseBench
                     await WorkerAsync(root, "mkdir", parallel, 0, 8);
                     Add("create/s (1 process)", target.Name, await WorkerAsync(root, "create", single, files, 1));
                     Add("stat/s cached (1 process)", target.Name, await WorkerAsync(root, "stat", single, files, 1));
-                    Add("listings of 10,000 entries/s", target.Name, await WorkerAsync(root, "readdir", single, 5, 1));
+                    Add($"listings of {files:N0} entries/s", target.Name, await WorkerAsync(root, "readdir", single, 5, 1));
                     Add("unlink/s (1 process)", target.Name, await WorkerAsync(root, "unlink", single, files, 1));
                     Add("create/s (8 processes)", target.Name, await WorkerAsync(root, "create", parallel, files, 8));
                     Add("stat/s cached (8 processes)", target.Name, await WorkerAsync(root, "stat", parallel, files, 8));
