@@ -27,7 +27,7 @@ public sealed partial class ContentPipeline(LlmGenerator? llm, LlmOptions option
             && request.Size is >= 64
             && request.Size <= options.MaxBytes
             && !request.Path.EndsWith(".gz", StringComparison.Ordinal)
-            && request.Origin.Generator is not (Generators.PrivateKey or Generators.KnownHosts or Generators.DockerConfig or Generators.Image);
+            && request.Origin.Generator is not (Generators.PrivateKey or Generators.KnownHosts or Generators.DockerConfig or Generators.Image or Generators.Wtmp or Generators.Btmp);
     }
 
     public async Task<GeneratedContent> GenerateAsync(GhostRequest request, Func<CancellationToken, Task<IReadOnlyList<ReferenceFile>>> references, CancellationToken cancellationToken)

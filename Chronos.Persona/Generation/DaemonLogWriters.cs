@@ -122,11 +122,9 @@ internal sealed class PostgresqlLogWriter : LogWriter
             }
             else
             {
-                var ip = PublicAddress(random);
                 var role = random.Pick(new[] { "postgres", "admin", "root", "pgsql" });
                 yield return $"{Stamp(w, at)} [{pid}] {role}@postgres FATAL:  password authentication failed for user \"{role}\"\n";
                 yield return $"{Stamp(w, at)} [{pid}] {role}@postgres DETAIL:  Connection matched pg_hba.conf line 103: \"host    all             all             0.0.0.0/0               scram-sha-256\"\n";
-                _ = ip;
             }
         }
     }

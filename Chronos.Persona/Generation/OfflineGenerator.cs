@@ -38,6 +38,10 @@ public sealed class OfflineGenerator : IGhostContentGenerator
         {
             return ImageGenerator.Png(request);
         }
+        if (request.Origin.Generator is Generators.Wtmp or Generators.Btmp)
+        {
+            return UtmpGenerator.Records(request);
+        }
         if (request.Path.EndsWith(".gz", StringComparison.Ordinal))
         {
             var inner = request with { Origin = request.Origin with { Path = request.Path[..^3] } };

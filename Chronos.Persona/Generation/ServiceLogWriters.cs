@@ -60,7 +60,7 @@ internal sealed class DpkgLogWriter : LogWriter
             var body = $"{pkg.Name}:{pkg.Arch} {pkg.Version}";
             var room = length - prefix.Length - 1;
             return body.Length <= room
-                ? prefix + body + new string(' ', 0) + (room > body.Length ? " " + Words.Exactly(room - body.Length - 1, Words.Identifiers, random).Replace(' ', '-') : "") + "\n"
+                ? prefix + body + (room > body.Length ? " " + Words.Exactly(room - body.Length - 1, Words.Identifiers, random).Replace(' ', '-') : "") + "\n"
                 : prefix + Words.Exactly(room, Words.Identifiers, random).Replace(' ', '-') + "\n";
         });
     }

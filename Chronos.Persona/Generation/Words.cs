@@ -52,7 +52,7 @@ internal static class Words
                 }
                 else if (room <= 12)
                 {
-                    candidate = new string('x', 0) + random.Token(room, "abcdefghijklmnopqrstuvwxyz");
+                    candidate = random.Token(room, "abcdefghijklmnopqrstuvwxyz");
                 }
                 else
                 {

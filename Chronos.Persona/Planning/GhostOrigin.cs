@@ -64,4 +64,6 @@ public static class Generators
 
     // Binary content of lazily populated entries.
     public const string Image = "image";
+    public const string Wtmp = "wtmp";
+    public const string Btmp = "btmp";
 }

@@ -12,7 +12,7 @@ public static class LogSchedule
     {
         Generators.Syslog when !debian => TimeSpan.FromDays(1),
         Generators.NginxAccess or Generators.NginxError or Generators.MysqlError => TimeSpan.FromDays(1),
-        Generators.DpkgLog => TimeSpan.FromDays(30),
+        Generators.DpkgLog or Generators.Wtmp or Generators.Btmp => TimeSpan.FromDays(30),
         _ => TimeSpan.FromDays(7),
     };
 

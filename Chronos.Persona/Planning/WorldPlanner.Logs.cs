@@ -22,6 +22,12 @@ public static partial class WorldPlanner
         RotatedLog(b, "/var/log/syslog", Generators.Syslog, owner, group, O(640), 150_000, 4);
         RotatedLog(b, "/var/log/kern.log", Generators.KernLog, owner, group, O(640), 4_000, 2);
         RotatedLog(b, "/var/log/dpkg.log", Generators.DpkgLog, "root", "root", O(644), 900, 2);
+        // utmp(5) records: 384 bytes each on x86_64; wtmp and btmp rotate monthly.
+        var r = w.Random("plan:wtmp");
+        var rotation = LogSchedule.LastRotation(w, Generators.Wtmp);
+        var days = Math.Max((w.SeededAt - rotation).TotalDays, 0.5);
+        b.Ghost("/var/log/wtmp", Generators.Wtmp, 384L * Math.Max(2, (int)(days * r.Next(2, 6))), O(664), "root", "utmp", w.SeededAt.AddMinutes(-r.Next(20, 600)));
+        b.Ghost("/var/log/btmp", Generators.Btmp, 384L * Math.Max(1, (int)(days * r.Next(40, 120))), O(660), "root", "utmp", w.SeededAt.AddSeconds(-r.Next(5, 600)));
         if (p.HasService("nginx"))
         {
             b.Dir("/var/log/nginx", O(755), "root", "adm", w.InstalledAt.AddHours(1));

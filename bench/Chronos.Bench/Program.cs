@@ -8,6 +8,7 @@ var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
 {
     ["hypervisor"] = HypervisorBench.RunAsync,
     ["fuse"] = FuseBench.RunAsync,
+    ["persona"] = PersonaBench.RunAsync,
     ["ssh-crypto"] = SshCryptoBench.RunAsync,
     ["ssh"] = SshServerBench.RunAsync,
 };

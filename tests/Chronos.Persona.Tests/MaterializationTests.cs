@@ -151,3 +151,24 @@ public sealed class MaterializationTests(RedisFixture redis) : IClassFixture<Red
         }
     }
 }
+
+public sealed class GenerationLockTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    [Fact]
+    public async Task A_reader_takes_over_when_the_generating_process_died()
+    {
+        var name = redis.NextWorldName();
+        var world = await redis.SeededWorldAsync("ci-ubuntu2404", name);
+        var ino = await WorldTree.ResolveAsync(world, "/home/ubuntu/.bash_history");
+        // A process that took the lease and died: nobody refreshes it, so it lapses.
+        var key = new Worlds.PersonaKeys(name).GenerationLock(ino);
+        Assert.True(await redis.Redis.GetDatabase().StringSetAsync(key, "dead-process", TimeSpan.FromMilliseconds(1500), StackExchange.Redis.When.NotExists));
+        var chat = new FakeChatClient((_, _) => Task.FromResult("docker ps\ndocker images\nsudo gitlab-runner status\n"));
+        var started = DateTime.UtcNow;
+        await Harness.Origin(redis.Redis, chat).MaterializeAsync(world, (await world.GetAttrAsync(ino)).Value, CancellationToken.None);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(1000), "the live lease was not respected");
+        Assert.Equal(1, chat.Calls);
+        Assert.Equal(ContentState.Stored, (await world.GetAttrAsync(ino)).Value.Content);
+        Assert.False(await redis.Redis.GetDatabase().KeyExistsAsync(key));
+    }
+}
