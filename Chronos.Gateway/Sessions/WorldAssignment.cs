@@ -115,9 +115,12 @@ public sealed class WorldAssignment
 
     public static string SessionWorldName(string baseWorld, string sessionId)
     {
-        var name = BasePart(baseWorld) + "-s-" + sessionId;
-        // Gateway session ids are 16 lowercase hex digits; anything else is hashed into a valid name.
-        return WorldCatalog.IsValidName(name) ? name : BasePart(baseWorld) + "-s-" + Hash16(baseWorld + "\0" + sessionId);
+        var name = baseWorld + "-s-" + sessionId;
+        // Gateway session ids are 16 lowercase hex digits; any other id, or a base cut to fit, is hashed
+        // with the full base name so two bases sharing their first 44 characters still differ.
+        return baseWorld.Length <= MaxBasePart && WorldCatalog.IsValidName(name)
+            ? name
+            : BasePart(baseWorld) + "-s-" + Hash16(baseWorld + "\0" + sessionId);
     }
 
     /// <summary>The IP of an address as the SSH server reports it ("1.2.3.4", "1.2.3.4:5678", "[::1]:22").</summary>
