@@ -70,8 +70,9 @@ public sealed partial class WorldCatalog
         var usage = _db.HashGetAllAsync(keys.Usage);
         var m = (await meta).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
         var u = (await usage).ToDictionary(e => (string)e.Name!, e => (string)e.Value!);
-        if (m.Count == 0)
+        if (m.Count == 0 || m.ContainsKey(StateField))
         {
+            // A world still being branched (or left half branched by a crash) is not a world yet.
             return null;
         }
         var created = long.Parse(m["created"], CultureInfo.InvariantCulture);
@@ -125,10 +126,17 @@ public sealed partial class WorldCatalog
         Log.WorldReset(_logger, world);
     }
 
-    /// <summary>The world's filesystem as seen by one client (a mount); does not check the world exists.</summary>
+    /// <summary>The world's filesystem as seen by one client (a mount); does not check the world exists,
+    /// but refuses one that <see cref="BranchAsync"/> has not finished (one HGET).</summary>
+    /// <exception cref="WorldNotReadyException">The world is being branched or a branch of it crashed.</exception>
     public IWorldFileSystem Open(string world, string clientId)
     {
         CheckName(world);
+        var state = _db.HashGet(new Keys(world).Meta, StateField);
+        if (!state.IsNull)
+        {
+            throw new WorldNotReadyException(world, (string)state!);
+        }
         return new WorldFileSystem(_scripts, world, clientId, _logger);
     }
 
