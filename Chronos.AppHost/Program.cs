@@ -6,6 +6,13 @@ using Microsoft.Extensions.Configuration;
 var builder = DistributedApplication.CreateBuilder(args);
 var sshPort = builder.Configuration.GetValue("Chronos:AppHost:SshPort", 2222);
 
+// The default world: its persona, the SSH wire profile that persona's OpenSSH has, and the
+// persona's own root password (web-ubuntu2204.yaml), which the Gateway accepts.
+var defaultWorld = builder.Configuration["Chronos:AppHost:World"] ?? "default";
+var defaultPersona = builder.Configuration["Chronos:AppHost:Persona"] ?? "web-ubuntu2204";
+var wireProfile = builder.Configuration["Chronos:AppHost:WireProfile"] ?? "ubuntu2204";
+var rootPassword = builder.Configuration["Chronos:AppHost:RootPassword"] ?? "Summer2023!";
+
 // The shared engines.
 var redis = builder.AddRedis("redis");          // Debian redis-server, AOF on, own data dir, free port; or ConnectionStrings__redis
 var postgres = builder.AddPostgres("postgres"); // Debian PostgreSQL 15, initdb on first run, free port; or ConnectionStrings__postgres
@@ -15,14 +22,20 @@ var hypervisor = builder.AddProject("hypervisor", "../Chronos.Hypervisor/Chronos
     .WithReference(redis).WaitFor(redis);
 
 // Content for ghost files and lazy directories; needs only the world model.
+// It also creates and seeds the default world at start, so the mount below finds it.
 var persona = builder.AddProject("persona", "../Chronos.Persona/Chronos.Persona.csproj")
-    .WithReference(redis).WaitFor(redis);
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Chronos__Persona__Seed__World", defaultWorld)
+    .WithEnvironment("Chronos__Persona__Seed__Persona", defaultPersona);
 
 // Mounts every world under /run/chronos/worlds (root, /dev/fuse). Waits for Persona: the first
 // lookup in a lazy directory asks it, and a mount must not answer ENOENT because Persona is late.
 var fuse = builder.AddProject("fuse", "../Chronos.Fuse/Chronos.Fuse.csproj")
     .WithReference(redis).WithReference(persona).WaitFor(redis).WaitFor(persona)
-    .WithEnvironment("Chronos__Fuse__MountRoot", "/run/chronos/worlds")
+    .WithEnvironment("Chronos__Fuse__MountRoot", MountRoot)
+    .WithEnvironment("Chronos__Fuse__Worlds__0", defaultWorld)
+    // Persona ids 0..65535 appear on the host as 100000.. : the sandboxes' user namespace map.
+    .WithEnvironment("Chronos__Fuse__UidShift", IdShift)
     .WithPrerequisite(Prerequisite.Root("FUSE mounts with allow_other for sandboxed users"))
     .WithPrerequisite(Prerequisite.PathExists("/dev/fuse", "modprobe fuse (and apt-get install fuse3)"))
     .WithPrerequisite(Prerequisite.Command("fusermount3", "fuse3"));
@@ -30,9 +43,24 @@ var fuse = builder.AddProject("fuse", "../Chronos.Fuse/Chronos.Fuse.csproj")
 // Last: an attacker must never get a shell before the world under it is mounted.
 var gateway = builder.AddProject("gateway", "../Chronos.Gateway/Chronos.Gateway.csproj")
     .WithReference(redis).WithReference(hypervisor).WithReference(fuse).WaitFor(fuse)
-    .WithEndpoint("ssh", sshPort).WithEnvironment("Chronos__Gateway__SshPort", sshPort)
-    .WithEnvironment("Chronos__Gateway__MountRoot", "/run/chronos/worlds")
+    .WithEndpoint("ssh", sshPort)
+    .WithEnvironment("Gateway__Ssh__Port", sshPort)
+    .WithEnvironment("Gateway__Ssh__World", defaultWorld)
+    .WithEnvironment("Gateway__Ssh__Persona", wireProfile)
+    .WithEnvironment("Gateway__Ssh__AuthenticationPolicy", "listed")
+    .WithEnvironment("Gateway__Ssh__Credentials__root", rootPassword)
+    .WithEnvironment("Gateway__Sandbox__Enabled", "true")
+    .WithEnvironment("Gateway__Sandbox__MountRoot", MountRoot)
+    .WithEnvironment("Gateway__Sandbox__IdShift", IdShift)
+    // The persona world has no lower layer yet: the host's /usr is bound read-only into sessions.
+    .WithEnvironment("Gateway__Sandbox__ReadOnlyBinds__0", "/usr")
     .WithPrerequisite(Prerequisite.Command("bwrap", "bubblewrap"))
     .WithPrerequisite(Prerequisite.Command("newuidmap", "uidmap"));
 
 builder.Build().Run();
+
+internal static partial class Program
+{
+    private const string MountRoot = "/run/chronos/worlds";
+    private const string IdShift = "100000";
+}

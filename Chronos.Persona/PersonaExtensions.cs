@@ -36,6 +36,14 @@ public static class PersonaExtensions
         });
         builder.Services.AddSingleton<PersonaContentOrigin>();
         builder.Services.AddSingleton<IContentOrigin>(sp => sp.GetRequiredService<PersonaContentOrigin>());
+
+        // The default world of a local deployment: seeded once, at start, before any mount asks.
+        var seedWorld = builder.Configuration["Chronos:Persona:Seed:World"];
+        if (!string.IsNullOrWhiteSpace(seedWorld))
+        {
+            var seedPersona = builder.Configuration["Chronos:Persona:Seed:Persona"] ?? "web-ubuntu2204";
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSeeding>(sp, seedWorld, seedPersona));
+        }
         return builder;
     }
 

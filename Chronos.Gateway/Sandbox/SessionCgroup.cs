@@ -50,14 +50,23 @@ public sealed class SessionCgroup : IDisposable
             // The freezer makes signalling race-free: a frozen process cannot exit, so its pid
             // cannot be reused by someone else's process between listing it and killing it
             // (pid_max is 32768 here, and a fork bomb wraps that in seconds).
+            List<string> directories = [pidsDir, memoryDir];
             var freezerRoot = Path.Combine(cgroupRoot, "freezer");
             string? freezer = null;
             if (File.Exists(Path.Combine(freezerRoot, "cgroup.procs")))
             {
                 freezer = CreateChild(freezerRoot, sessionId);
-                return new SessionCgroup(sessionId, [pidsDir, memoryDir, freezer], freezer);
+                directories.Add(freezer);
             }
-            return new SessionCgroup(sessionId, [pidsDir, memoryDir], null);
+            // Hybrid hosts (this one) also have a controller-less cgroup v2 tree: membership there
+            // is what Chronos.Fuse reads (the "0::" line of /proc/<pid>/cgroup) to attribute each
+            // syscall to its session, and its cgroup.kill ends the session atomically.
+            var unified = Path.Combine(cgroupRoot, "unified");
+            if (File.Exists(Path.Combine(unified, "cgroup.procs")))
+            {
+                directories.Add(CreateChild(unified, sessionId));
+            }
+            return new SessionCgroup(sessionId, [.. directories], freezer);
         }
 
         var controllers = Path.Combine(cgroupRoot, "cgroup.controllers");
@@ -215,9 +224,12 @@ public sealed class SessionCgroup : IDisposable
         }
     }
 
+    /// <summary>The directory name of a session's cgroup; Chronos.Fuse's session resolver matches this prefix.</summary>
+    public const string SessionPrefix = "chronos-session-";
+
     private static string CreateChild(string controllerRoot, string sessionId)
     {
-        var dir = Path.Combine(controllerRoot, ParentName, sessionId);
+        var dir = Path.Combine(controllerRoot, ParentName, SessionPrefix + sessionId);
         Directory.CreateDirectory(dir);
         return dir;
     }

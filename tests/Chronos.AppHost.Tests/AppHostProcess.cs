@@ -69,6 +69,9 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
         startInfo.ArgumentList.Add(AppHostDll);
         startInfo.Environment["CHRONOS_STATE_DIR"] = stateDirectory;
         startInfo.Environment["NO_COLOR"] = "1";
+        // The orchestration under test, without mounting /run/chronos/worlds or taking port 2222
+        // (the full stack is started by the end-to-end test that asks for it).
+        startInfo.Environment["Chronos__AppHost__Services"] = "hypervisor";
         // The test host's own settings must not leak into the AppHost under test.
         startInfo.Environment.Remove("ConnectionStrings__redis");
         startInfo.Environment.Remove("ConnectionStrings__postgres");

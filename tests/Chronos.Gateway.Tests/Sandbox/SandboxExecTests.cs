@@ -85,7 +85,7 @@ public sealed class SandboxExecTests(SandboxWorld world) : IClassFixture<Sandbox
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(40));
         // Every process of the session is gone from the host.
-        var leftovers = await ProcessRunner.BashAsync($"cat /sys/fs/cgroup/pids/chronos/{spec.SessionId}/cgroup.procs 2>/dev/null | wc -l");
+        var leftovers = await ProcessRunner.BashAsync($"cat /sys/fs/cgroup/pids/chronos/chronos-session-{spec.SessionId}/cgroup.procs 2>/dev/null | wc -l");
         Assert.Equal("0", leftovers.StandardOutput.Trim());
     }
 
