@@ -8,28 +8,9 @@ using StackExchange.Redis;
 namespace Chronos.Gateway.Tests.Sessions;
 
 /// <summary>One real redis-server for the class; each test branches from its own base world.</summary>
-public sealed class PersistenceRedisFixture : IAsyncLifetime
+public sealed class PersistenceRedisFixture : WorldRedisFixture
 {
     private int _bases;
-
-    public RedisServer Server { get; private set; } = null!;
-
-    public ConnectionMultiplexer Redis { get; private set; } = null!;
-
-    public WorldCatalog Catalog { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Server = await RedisServer.StartAsync();
-        Redis = await Server.ConnectAsync();
-        Catalog = new WorldCatalog(Redis);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Redis.DisposeAsync();
-        await Server.DisposeAsync();
-    }
 
     /// <summary>A template world holding /etc/motd.</summary>
     public async Task<string> NewBaseWorldAsync()
