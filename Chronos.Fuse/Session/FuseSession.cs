@@ -21,6 +21,8 @@ internal sealed class FuseSession : IAsyncDisposable
     private readonly TaskCompletionSource<int> _loopExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _inFlight;
     private int _stopping;
+    // Completed by the reply that brings _inFlight to zero once stopping has begun.
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _connectionId;
 
     public FuseSession(IFuseOperations operations, FuseSessionOptions options, ILogger logger)
@@ -43,7 +45,13 @@ internal sealed class FuseSession : IAsyncDisposable
 
     internal void RequestStarted() => Interlocked.Increment(ref _inFlight);
 
-    internal void RequestFinished() => Interlocked.Decrement(ref _inFlight);
+    internal void RequestFinished()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping) != 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
 
     /// <summary>Creates the session with the mount options, mounts it and starts the loop.</summary>
     public unsafe void Mount(string mountPoint)
@@ -175,11 +183,11 @@ internal sealed class FuseSession : IAsyncDisposable
         {
             MountTable.Unmount(mountPoint, Logger);
         }
-        if (await Task.WhenAny(_loopExited.Task, Task.Delay(timeout)) != _loopExited.Task && _connectionId is not null)
+        if (!await CompletesWithinAsync(_loopExited.Task, timeout) && _connectionId is not null)
         {
             Log.AbortingConnection(Logger, mountPoint, _connectionId);
             FuseConnections.Abort(_connectionId);
-            await Task.WhenAny(_loopExited.Task, Task.Delay(timeout));
+            await CompletesWithinAsync(_loopExited.Task, timeout);
         }
         var drained = await WaitForRepliesAsync(timeout);
         LibFuse.fuse_session_unmount(_se);
@@ -197,18 +205,28 @@ internal sealed class FuseSession : IAsyncDisposable
         Log.Unmounted(Logger, mountPoint);
     }
 
-    private async Task<bool> WaitForRepliesAsync(TimeSpan timeout)
+    private Task<bool> WaitForRepliesAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Interlocked.Read(ref _inFlight) > 0)
+        // _stopping is already set, so the last RequestFinished completes _drained; this covers
+        // the case where nothing was in flight when stopping began.
+        if (Interlocked.Read(ref _inFlight) == 0)
         {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-            await Task.Delay(10);
+            _drained.TrySetResult();
         }
-        return true;
+        return CompletesWithinAsync(_drained.Task, timeout);
+    }
+
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private unsafe void FreeNative()
