@@ -1,7 +1,11 @@
+using Chronos.Gateway.Sessions;
 using Chronos.Gateway.Ssh;
 using Chronos.Gateway.Ssh.Auth;
+using Chronos.Gateway.Ssh.Connection;
 using Chronos.Gateway.Ssh.HostKeys;
 using Chronos.Hypervisor.Audit;
+using Chronos.Hypervisor.Worlds;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -9,7 +13,7 @@ using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Wiring of the Gateway: the SSH listener with its keys, policy, audit and delay.</summary>
+/// <summary>Wiring of the Gateway: the SSH listener with its keys, policy, audit, delay and persistence policy.</summary>
 public static class GatewayExtensions
 {
     public static TBuilder AddChronosGateway<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -24,6 +28,13 @@ public static class GatewayExtensions
             // With Redis, every attempt lands in the world's audit stream; without it, in the log.
             builder.AddRedisClient("redis");
             builder.Services.TryAddSingleton<ISshAuditSink>(sp => new HypervisorAuditSink(new AuditLog(sp.GetRequiredService<IConnectionMultiplexer>())));
+            builder.AddWorldAssignment();
+        }
+        else if (builder.Configuration.GetValue(WorldAssignmentOptions.Section + ":Policy", PersistencePolicy.Shared) != PersistencePolicy.Shared)
+        {
+            // Branches live in Redis: a policy that cannot be honoured must stop the start, not fall back to Shared.
+            throw new OptionsValidationException(WorldAssignmentOptions.Section, typeof(WorldAssignmentOptions),
+                [$"{WorldAssignmentOptions.Section}:Policy needs Redis (ConnectionStrings:redis)"]);
         }
         builder.Services.TryAddSingleton<IHostKeyStore>(sp => new DirectoryHostKeyStore(sp.GetRequiredService<IOptions<SshServerOptions>>().Value.HostKeyDirectory));
         builder.Services.TryAddSingleton<IAuthenticationPolicy>(sp => CreatePolicy(sp.GetRequiredService<IOptions<SshServerOptions>>().Value));
@@ -34,6 +45,20 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<SshServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SshServer>());
         return builder;
+    }
+
+    /// <summary>Gateway:Persistence decides each connection's world (<see cref="WorldAssignment"/>); without
+    /// Redis the SSH server keeps its default, the configured world for everyone.</summary>
+    private static void AddWorldAssignment(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WorldAssignmentOptions>().Bind(builder.Configuration.GetSection(WorldAssignmentOptions.Section))
+            .Validate(o => Enum.IsDefined(o.Policy), "Gateway:Persistence:Policy must be Shared, PerAttacker or PerSession")
+            .Validate(o => Enum.IsDefined(o.AttackerKey), "Gateway:Persistence:AttackerKey must be Credentials or Address")
+            .Validate(o => o.BranchWait > TimeSpan.Zero, "Gateway:Persistence:BranchWait must be positive")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton<WorldCatalog>();
+        builder.Services.TryAddSingleton<WorldAssignment>();
+        builder.Services.TryAddSingleton<ISshWorldAssigner, SessionWorldAssigner>();
     }
 
     private static IAuthenticationPolicy CreatePolicy(SshServerOptions options) => options.AuthenticationPolicy.ToLowerInvariant() switch

@@ -28,4 +28,13 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Error, "SSH accept loop failed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Information, "SSH {Session}: runs in world {World} ({Policy})")]
+    public static partial void WorldAssigned(ILogger logger, string session, string world, string policy);
+
+    [LoggerMessage(10, LogLevel.Error, "SSH {Session}: no world could be set up for {User} (base world {BaseWorld}); closing the connection")]
+    public static partial void WorldAssignmentFailed(ILogger logger, Exception exception, string session, string user, string baseWorld);
+
+    [LoggerMessage(11, LogLevel.Warning, "SSH {Session}: releasing world {World} failed")]
+    public static partial void WorldReleaseFailed(ILogger logger, Exception exception, string session, string world);
 }

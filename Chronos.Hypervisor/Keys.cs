@@ -2,14 +2,21 @@ namespace Chronos.Hypervisor;
 
 /// <summary>
 /// Every Redis key Chronos uses. All keys of a world carry the hash tag <c>{world}</c>, so every
-/// script of a world touches one slot and runs unchanged on Redis Cluster. The one exception is
-/// <see cref="Worlds"/>, the global set of world names: only catalog operations touch it, never a
-/// script of a world.
+/// script of a world touches one slot and runs unchanged on Redis Cluster. The exceptions are
+/// <see cref="Worlds"/>, the global set of world names (only catalog operations touch it, never a
+/// script of a world), and the per-host mount requests (<see cref="MountRequests"/>).
 /// </summary>
 public sealed class Keys
 {
     /// <summary>The set of world names (the one cross-slot key; catalog operations only).</summary>
     public const string Worlds = "chronos:worlds";
+
+    /// <summary>Sorted set: world name by lease expiry (unix ms), the worlds the Gateway of
+    /// <paramref name="host"/> wants its Chronos.Fuse to mount (Worlds.MountRequests).</summary>
+    public static string MountRequests(string host) => "chronos:mounts:" + host;
+
+    /// <summary>Pub/sub channel: a world name each time a mount of <paramref name="host"/> is requested or released.</summary>
+    public static string MountNotices(string host) => "chronos:mounts:" + host + ":notices";
 
     private readonly string _prefix;
 

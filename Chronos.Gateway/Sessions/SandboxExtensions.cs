@@ -28,8 +28,16 @@ public static class SandboxExtensions
             .Bind(builder.Configuration.GetSection(SandboxOptions.Section))
             .Validate(o => Path.IsPathRooted(o.MountRoot), "Gateway:Sandbox:MountRoot must be absolute")
             .Validate(o => o.IdShift >= 65_536, "Gateway:Sandbox:IdShift must leave the host's own ids (0..65535) unmapped")
+            .Validate(o => o.MountWait > TimeSpan.Zero && o.MountLease >= TimeSpan.FromSeconds(3), "Gateway:Sandbox:MountWait must be positive and MountLease at least 3 s")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.HostId), "Gateway:Sandbox:HostId must not be empty")
             .ValidateOnStart();
         builder.Services.TryAddSingleton<ISshSessionHandler, SandboxSessionHandler>();
+        if (builder.Configuration.GetConnectionString("redis") is not null)
+        {
+            // Worlds are mounted on request by the Chronos.Fuse of this host (mount leases in Redis).
+            builder.Services.TryAddSingleton<WorldMountLeases>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<WorldMountLeases>());
+        }
         builder.Services.AddHostedService<SandboxPreflight>();
         return builder;
     }

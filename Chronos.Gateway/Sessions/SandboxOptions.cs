@@ -8,6 +8,16 @@ public sealed class SandboxOptions
     /// <summary>Where Chronos.Fuse mounts worlds; a session's "/" is <c>MountRoot/&lt;world&gt;</c>.</summary>
     public string MountRoot { get; set; } = "/run/chronos/worlds";
 
+    /// <summary>This sensor host's name in mount requests: must equal Chronos.Fuse's <c>Chronos:Fuse:HostId</c>
+    /// (both default to the machine name).</summary>
+    public string HostId { get; set; } = Environment.MachineName;
+
+    /// <summary>How long a program's start waits for Chronos.Fuse to mount its world (with Redis only).</summary>
+    public TimeSpan MountWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a mount request holds without renewal; renewed every third of it while sessions live.</summary>
+    public TimeSpan MountLease { get; set; } = Chronos.Hypervisor.Worlds.MountRequests.DefaultLease;
+
     /// <summary>Host id of persona id 0: must equal the Fuse mount's UidShift.</summary>
     public uint IdShift { get; set; } = 100_000;
 

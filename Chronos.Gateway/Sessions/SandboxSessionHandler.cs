@@ -14,9 +14,10 @@ namespace Chronos.Gateway.Sessions;
 /// Runs every session channel as a real program in a sandbox on the world's mount: the user's
 /// login shell from the world's passwd (interactive), <c>shell -c command</c> (exec, scp), or
 /// the world's sftp-server (subsystem sftp). Terminal I/O is recorded as asciicast; typed lines
-/// are audited as <c>ssh.command</c> events.
+/// are audited as <c>ssh.command</c> events. With mount leases (Redis configured), a program starts
+/// only once Chronos.Fuse has mounted its world; without, the world directory is used as it is.
 /// </summary>
-public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISshAuditSink audit, ILogger<SandboxSessionHandler> logger) : ISshSessionHandler
+public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISshAuditSink audit, ILogger<SandboxSessionHandler> logger, WorldMountLeases? mounts = null) : ISshSessionHandler
 {
     public const string CommandOp = "ssh.command";
 
@@ -27,6 +28,11 @@ public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISsh
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(io);
+        if (mounts is not null)
+        {
+            // Never a sandbox on the bare mount point directory: that would be a different, empty "world".
+            await mounts.WaitUntilMountedAsync(request.World, cancellationToken);
+        }
         var root = Path.Combine(_options.MountRoot, request.World);
         var account = FindAccount(root, request.UserName)
             ?? throw new InvalidOperationException($"user {request.UserName} is not in the passwd of world {request.World}");

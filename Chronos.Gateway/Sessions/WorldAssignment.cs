@@ -57,6 +57,9 @@ public sealed class WorldAssignment
 
     public PersistencePolicy Policy => _options.Policy;
 
+    /// <summary>Whether <see cref="ReleaseAsync"/> deletes per-session worlds.</summary>
+    public bool DeletesSessionWorlds => _options.Policy == PersistencePolicy.PerSession && _options.DeletePerSessionWorlds;
+
     /// <summary>The world the session runs in; creates the branch the policy calls for if it is not there yet.</summary>
     /// <exception cref="WorldNotFoundException">A branching policy and the base world does not exist.</exception>
     /// <exception cref="TimeoutException">Another login kept the attacker's branch unfinished past <see cref="WorldAssignmentOptions.BranchWait"/>.</exception>

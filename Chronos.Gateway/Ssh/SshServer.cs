@@ -24,6 +24,7 @@ public sealed class SshServer : BackgroundService
     private readonly ISshAuditSink _audit;
     private readonly IAuthenticationDelay _delay;
     private readonly ISshSessionHandler? _handler;
+    private readonly ISshWorldAssigner _worlds;
     private readonly ILogger<SshServer> _logger;
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _activeConnections;
@@ -35,7 +36,8 @@ public sealed class SshServer : BackgroundService
         ISshAuditSink audit,
         IAuthenticationDelay delay,
         ILogger<SshServer> logger,
-        ISshSessionHandler? handler = null)
+        ISshSessionHandler? handler = null,
+        ISshWorldAssigner? worlds = null)
     {
         _options = options.Value;
         _hostKeys = hostKeys;
@@ -43,6 +45,8 @@ public sealed class SshServer : BackgroundService
         _audit = audit;
         _delay = delay;
         _handler = handler;
+        // Without a persistence policy wired, every connection runs in the configured world.
+        _worlds = worlds ?? new SharedWorldAssigner();
         _logger = logger;
     }
 
@@ -57,7 +61,7 @@ public sealed class SshServer : BackgroundService
         {
             var profile = SshPersonaProfile.ByName(_options.Persona) with { KeyboardInteractive = _options.KeyboardInteractive };
             var keys = await _hostKeys.LoadOrCreateAsync(_options.World, stoppingToken);
-            var context = new SshServerContext(profile, _options.World, keys, _policy, _audit, _delay, _handler,
+            var context = new SshServerContext(profile, _options.World, keys, _policy, _audit, _delay, _handler, _worlds,
                 ModuliFile.Load(_options.ModuliPath), _options.LoginGraceTime, _logger);
 
             using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

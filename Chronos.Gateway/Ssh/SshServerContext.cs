@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Chronos.Gateway.Ssh;
 
-/// <summary>What every connection of one listener shares: the persona, the world's keys and policies.</summary>
+/// <summary>What every connection of one listener shares: the persona, the base world's keys and policies.</summary>
 internal sealed record SshServerContext(
     SshPersonaProfile Profile,
     string World,
@@ -15,6 +15,7 @@ internal sealed record SshServerContext(
     ISshAuditSink Audit,
     IAuthenticationDelay FailureDelay,
     ISshSessionHandler? SessionHandler,
+    ISshWorldAssigner WorldAssigner,
     ModuliFile Moduli,
     TimeSpan LoginGraceTime,
     ILogger Logger);

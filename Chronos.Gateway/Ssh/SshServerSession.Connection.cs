@@ -212,7 +212,7 @@ internal sealed partial class SshServerSession
             return false;
         }
         channel.Started = true;
-        var request = new SshSessionRequest(_context.World, Id, _authUser ?? "", ClientVersion, RemoteEndPoint, kind, command, subsystem,
+        var request = new SshSessionRequest(World, Id, _authUser ?? "", ClientVersion, RemoteEndPoint, kind, command, subsystem,
             channel.Pty, new Dictionary<string, string>(channel.Environment));
         channel.OpenLocalWindow();
         // The SUCCESS reply is enqueued by the caller after this returns, so it follows the WINDOW_ADJUST.
@@ -261,7 +261,7 @@ internal sealed partial class SshServerSession
         extra["source"] = RemoteEndPoint?.ToString() ?? "";
         try
         {
-            await _context.Audit.AppendAsync(_context.World, Id, op, extra, CancellationToken.None);
+            await _context.Audit.AppendAsync(World, Id, op, extra, CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chronos.Gateway.Ssh.Auth;
+using Chronos.Gateway.Ssh.Connection;
 using Chronos.Gateway.Ssh.Wire;
 using Chronos.Gateway.Ssh.Wire.Messages;
 
@@ -102,7 +103,7 @@ internal sealed partial class SshServerSession
         await AuditAsync(user, method, new Dictionary<string, string> { ["password"] = password }, accepted);
         if (accepted)
         {
-            Succeed();
+            await SucceedAsync(new SshLogin(_context.World, Id, user, method, password, null, RemoteEndPoint));
             return;
         }
         await FailAsync(counts: true, delay: true);
@@ -153,7 +154,7 @@ internal sealed partial class SshServerSession
         await AuditAsync(head.UserName, "publickey", extra, verified);
         if (verified)
         {
-            Succeed();
+            await SucceedAsync(new SshLogin(_context.World, Id, head.UserName, "publickey", null, fingerprint, RemoteEndPoint));
             return;
         }
         await FailAsync(counts: true, delay: false);

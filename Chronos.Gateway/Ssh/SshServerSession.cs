@@ -66,7 +66,7 @@ internal sealed partial class SshServerSession : IAsyncDisposable
         // LoginGraceTime: sshd exits without a word ("Timeout before authentication").
         using var graceRegistration = grace.Token.Register(() =>
         {
-            if (!_authenticated)
+            if (!_loginAccepted)
             {
                 Abort("login grace time exceeded");
             }
@@ -106,6 +106,7 @@ internal sealed partial class SshServerSession : IAsyncDisposable
             _sendQueue.Writer.TryComplete();
             await sendLoop;
             await StopChannelsAsync();
+            await ReleaseWorldAsync();
             await _transport.Input.CompleteAsync();
             Log.ConnectionEnded(_context.Logger, Id, _endReason ?? "closed");
         }

@@ -15,4 +15,7 @@ public static class SshAuditOps
     public const string AuthAttempt = "ssh.auth";
     public const string ForwardRefused = "ssh.forward";
     public const string SessionRequest = "ssh.session";
+
+    /// <summary>Which world a connection was given (in the configured world, and in the given one when it differs).</summary>
+    public const string WorldAssigned = "ssh.world";
 }
