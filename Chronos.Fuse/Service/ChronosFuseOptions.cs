@@ -31,8 +31,16 @@ public sealed class ChronosFuseOptions
 
     public double AttrTimeoutSeconds { get; set; } = 1.0;
 
-    /// <summary>Names this host in handle ownership; with the mount point it makes a client id stable across restarts.</summary>
+    /// <summary>Names this host in handle ownership (with the mount point it makes a client id stable across
+    /// restarts) and in mount requests (the Gateway's <c>Gateway:Sandbox:HostId</c> must match).</summary>
     public string HostId { get; set; } = Environment.MachineName;
+
+    /// <summary>Also mount worlds the Gateway of this host requests (Hypervisor MountRequests under
+    /// <see cref="HostId"/>) while their lease lives, and unmount them when it lapses and nothing uses them.</summary>
+    public bool MountOnRequest { get; set; } = true;
+
+    /// <summary>How often requests are reconciled even without a pub/sub notice (notices are lost while Redis is away).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public IReadOnlyList<string> EffectiveWorlds => Worlds.Count == 0 ? ["default"] : Worlds;
 }

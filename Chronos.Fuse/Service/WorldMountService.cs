@@ -13,9 +13,11 @@ namespace Chronos.Fuse.Service;
 /// <summary>
 /// Keeps every configured world mounted: creates a missing world, mounts it (clearing a stale
 /// mount and stale handles a crash left), mounts it again if it goes away while the service runs
-/// (with back-off while Redis is unreachable), and unmounts everything on SIGTERM.
+/// (with back-off while Redis is unreachable), and unmounts everything on SIGTERM. With
+/// <see cref="ChronosFuseOptions.MountOnRequest"/> it also mounts the worlds the Gateway of this
+/// host requests (WorldMountService.OnRequest.cs).
 /// </summary>
-internal sealed class WorldMountService(
+internal sealed partial class WorldMountService(
     IOptions<ChronosFuseOptions> options,
     WorldCatalog catalog,
     IConnectionMultiplexer redis,
@@ -31,7 +33,8 @@ internal sealed class WorldMountService(
     public string MountPointOf(string world) => Path.Combine(options.Value.MountRoot, world);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(options.Value.EffectiveWorlds.Select(w => KeepMountedAsync(w, stoppingToken)));
+        Task.WhenAll(options.Value.EffectiveWorlds.Select(w => KeepMountedAsync(w, stoppingToken))
+            .Append(options.Value.MountOnRequest ? MountOnRequestAsync(stoppingToken) : Task.CompletedTask));
 
     private async Task KeepMountedAsync(string world, CancellationToken stoppingToken)
     {
@@ -84,6 +87,13 @@ internal sealed class WorldMountService(
                     ?? throw new InvalidOperationException($"world {world} vanished");
             }
         }
+        return await MountWorldAsync(world, info, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Mounts an existing world at <see cref="MountPointOf"/>.</summary>
+    private async Task<WorldMount> MountWorldAsync(string world, WorldInfo info, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
         var mountPoint = MountPointOf(world);
         var fileSystem = catalog.Open(world, $"{settings.HostId}:{mountPoint}");
         return await WorldMount.MountAsync(

@@ -50,6 +50,26 @@ internal static unsafe class MountTable
         return Marshal.GetLastPInvokeError() == ENOTCONN;
     }
 
+    /// <summary>umount2 without MNT_DETACH: the kernel refuses (EBUSY) while a process of this mount
+    /// namespace has a file open, a working directory or a mount inside it. Never detaches lazily.</summary>
+    public static IdleUnmount TryUnmountIdle(string mountPoint)
+    {
+        var path = Encoding.UTF8.GetBytes(mountPoint + "\0");
+        fixed (byte* p = path)
+        {
+            if (LibC.umount2(p, 0) == 0)
+            {
+                return IdleUnmount.Unmounted;
+            }
+            return Marshal.GetLastPInvokeError() switch
+            {
+                EBUSY => IdleUnmount.Busy,
+                EINVAL => IdleUnmount.NotMounted,
+                var errno => throw new IOException($"umount {mountPoint} failed with errno {errno}"),
+            };
+        }
+    }
+
     /// <summary>umount2; lazily (MNT_DETACH) when a process still uses the mount. Returns false if nothing was mounted.</summary>
     public static bool Unmount(string mountPoint, ILogger logger)
     {
@@ -135,4 +155,12 @@ internal static unsafe class FuseConnections
         {
         }
     }
+}
+
+/// <summary>What <see cref="MountTable.TryUnmountIdle"/> did.</summary>
+internal enum IdleUnmount
+{
+    Unmounted,
+    Busy,
+    NotMounted,
 }
