@@ -62,8 +62,12 @@ public static class MountInfo
         }
         var fields = line.TrimEnd('\r').Split(' ');
         // id, parent, device, root, mount point, options, zero or more optional fields, "-", type, source, super options.
+        if (fields.Length < 9)
+        {
+            return false;
+        }
         var separator = Array.IndexOf(fields, "-", 6);
-        if (fields.Length < 7 || separator < 0 || separator + 1 >= fields.Length || fields[separator + 1].Length == 0)
+        if (separator < 0 || separator + 1 >= fields.Length || fields[separator + 1].Length == 0)
         {
             return false;
         }
