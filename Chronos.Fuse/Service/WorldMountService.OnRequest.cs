@@ -120,7 +120,7 @@ internal sealed partial class WorldMountService
     private async Task UnmountIfIdleAsync(MountRequests requests, string world, WorldMount mount, bool exists)
     {
         var mountPoint = mount.MountPoint;
-        if (MountTable.DeviceOf(mountPoint) is { } device && MountNamespaces.HoldElsewhere(device, mountPoint))
+        if (MountTable.DeviceOf(mountPoint) is { } device && await MountNamespaces.HoldElsewhereAsync(device, mountPoint).ConfigureAwait(false))
         {
             Log.KeptBusyMount(logger, world, mountPoint, "a process in another mount namespace (a sandbox) uses it");
             return;

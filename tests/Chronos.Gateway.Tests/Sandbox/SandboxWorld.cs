@@ -15,9 +15,16 @@ public sealed class SandboxWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await ProcessRunner.BashAsync(
+        await PopulateAsync(Root);
+        SubordinateIds.Ensure(Shift, 65_536);
+    }
+
+    /// <summary>Writes the small world into <paramref name="root"/>: a directory, or a world's FUSE mount
+    /// (whose UidShift is <see cref="Shift"/>, so the chowns store persona ids 0 and 1000).</summary>
+    public static Task<ProcessResult> PopulateAsync(string root) =>
+        ProcessRunner.BashAsync(
             $"""
-            r={Root}
+            r={root}
             mkdir -p $r/etc $r/root $r/home/alice $r/tmp $r/proc $r/dev $r/usr $r/var/log
             ln -s usr/bin $r/bin; ln -s usr/lib $r/lib; ln -s usr/lib64 $r/lib64; ln -s usr/sbin $r/sbin
             printf 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n' > $r/etc/passwd
@@ -29,8 +36,6 @@ public sealed class SandboxWorld : IAsyncLifetime
             chown {Shift}:{Shift + 42} $r/etc/shadow && chmod 640 $r/etc/shadow
             chmod 700 $r/root; chmod 1777 $r/tmp
             """);
-        SubordinateIds.Ensure(Shift, 65_536);
-    }
 
     public SandboxSpec Spec(string user, string? command = null, SandboxLimits? limits = null)
     {
