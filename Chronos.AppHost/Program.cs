@@ -13,6 +13,13 @@ var defaultPersona = builder.Configuration["Chronos:AppHost:Persona"] ?? "web-ub
 var wireProfile = builder.Configuration["Chronos:AppHost:WireProfile"] ?? "ubuntu2204";
 var rootPassword = builder.Configuration["Chronos:AppHost:RootPassword"] ?? "Summer2023!";
 
+// What a returning attacker finds (Gateway README, "Persistence"): Shared by default, because every
+// branching policy copies the whole world per attacker (or session) into Redis, and an internet-facing
+// default must not let a scan of many addresses grow Redis without bound. PerAttacker (AttackerKey
+// Credentials or Address) isolates attackers; PerSession gives each login a fresh copy.
+var persistence = builder.Configuration["Chronos:AppHost:Persistence"] ?? "Shared";
+var attackerKey = builder.Configuration["Chronos:AppHost:AttackerKey"] ?? "Credentials";
+
 // The shared engines.
 var redis = builder.AddRedis("redis");          // Debian redis-server, AOF on, own data dir, free port; or ConnectionStrings__redis
 var postgres = builder.AddPostgres("postgres"); // Debian PostgreSQL 15, initdb on first run, free port; or ConnectionStrings__postgres
@@ -49,6 +56,9 @@ var gateway = builder.AddProject("gateway", "../Chronos.Gateway/Chronos.Gateway.
     .WithEnvironment("Gateway__Ssh__Persona", wireProfile)
     .WithEnvironment("Gateway__Ssh__AuthenticationPolicy", "listed")
     .WithEnvironment("Gateway__Ssh__Credentials__root", rootPassword)
+    // Branches are mounted on request by the fuse service above (same host, same MountRoot).
+    .WithEnvironment("Gateway__Persistence__Policy", persistence)
+    .WithEnvironment("Gateway__Persistence__AttackerKey", attackerKey)
     .WithEnvironment("Gateway__Sandbox__Enabled", "true")
     .WithEnvironment("Gateway__Sandbox__MountRoot", MountRoot)
     .WithEnvironment("Gateway__Sandbox__IdShift", IdShift)
