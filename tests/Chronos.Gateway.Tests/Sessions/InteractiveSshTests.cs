@@ -89,6 +89,18 @@ public sealed class InteractiveSshTests(SandboxedGateway gateway) : IClassFixtur
         Assert.Equal(3, await ssh.Exited.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
+    [Theory]
+    [InlineData("root", "hunter2")]
+    [InlineData("alice", "wonderland")]
+    public async Task The_terminal_is_pts_0_and_belongs_to_the_user(string user, string password)
+    {
+        // The client's own terminal is open on the host first, so the session's is never the
+        // host's /dev/pts/0: inside it must be anyway, and the user's, as sshd leaves it.
+        await using var ssh = await OpenSshTerminal.LoginAsync(gateway.Server.Port, user, password, gateway.Keys);
+        await ssh.TypeAsync("echo tty-$((1+1)) $(tty) $(stat -c '%U %a' /dev/pts/0)\r");
+        await ssh.Screen.WaitForAsync($"tty-2 /dev/pts/0 {user} 620");
+    }
+
     [Fact]
     public async Task Resizing_the_client_terminal_reaches_stty_in_the_sandbox()
     {
