@@ -105,6 +105,15 @@ public sealed class ContainmentSshTests(ContainedGateway node) : IClassFixture<C
         var memory = HostProcesses.CgroupDirectory(shell, "memory") ?? HostProcesses.CgroupDirectory(shell, "")!;
         var v1 = File.Exists(Path.Combine(memory, "memory.limit_in_bytes"));
         Assert.Equal(ContainedGateway.MemoryBytes.ToString(CultureInfo.InvariantCulture), ReadCgroupFile(memory, v1 ? "memory.limit_in_bytes" : "memory.max"));
+        // Swap is bounded too, where the kernel accounts it: no bomb can page the host out.
+        if (v1 && File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes")))
+        {
+            Assert.Equal(ContainedGateway.MemoryBytes.ToString(CultureInfo.InvariantCulture), ReadCgroupFile(memory, "memory.memsw.limit_in_bytes"));
+        }
+        else if (!v1 && File.Exists(Path.Combine(memory, "memory.swap.max")))
+        {
+            Assert.Equal("0", ReadCgroupFile(memory, "memory.swap.max"));
+        }
 
         await bomb.SendLineAsync("go");
         var during = node.WatcherAnswersAsync();
