@@ -121,6 +121,20 @@ public sealed class OpenSshTerminal : IAsyncDisposable
     {
         if (!_ssh.HasExited)
         {
+            // Log out as a person does: the Gateway answers the shell's exit only after the
+            // session's sandbox and cgroups are gone, so nothing is left behind when the test
+            // host exits right after. Killing the client is the fallback for a busy shell.
+            try
+            {
+                await TypeAsync("exit\r");
+                await ((Task)Exited).WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (Exception e) when (e is IOException or TimeoutException)
+            {
+            }
+        }
+        if (!_ssh.HasExited)
+        {
             _ssh.Kill(entireProcessTree: true);
         }
         await ((Task)Exited).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
