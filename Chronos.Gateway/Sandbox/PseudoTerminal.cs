@@ -101,6 +101,19 @@ public sealed class PseudoTerminal : IDisposable
     }
 
     /// <summary>
+    /// Gives the terminal to the session's user as sshd does (pty_setowner: owner the user, group
+    /// tty, mode 0620). Owned by the Gateway's root it would show as nobody:nogroup inside the
+    /// session's user namespace, and nobody there could open it again.
+    /// </summary>
+    public void SetOwner(uint uid, uint gid)
+    {
+        if (Libc.fchown(_slave, uid, gid) != 0 || Libc.fchmod(_slave, 0b110_010_000) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "fchown/fchmod of the terminal failed");
+        }
+    }
+
+    /// <summary>
     /// Drops the Gateway's own slave descriptor. Until then reads of the master never see the
     /// hang-up (EIO) that tells the last process of the session closed the terminal.
     /// </summary>

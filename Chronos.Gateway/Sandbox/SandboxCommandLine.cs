@@ -37,6 +37,9 @@ public static class SandboxCommandLine
         exec setsid -w "$@"
         """;
 
+    /// <summary>Run inside the sandbox: the program's stdio becomes the terminal as the sandbox names it.</summary>
+    public const string ReopenTerminalScript = "exec \"$@\" <>/dev/pts/0 >&0 2>&0";
+
     public static IReadOnlyList<string> Build(SandboxSpec spec, string? term, string? terminalPath = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -101,6 +104,13 @@ public static class SandboxCommandLine
             ]);
         }
 
+        if (terminalPath is not null)
+        {
+            // The terminal was opened on the host as /dev/pts/N, a path that does not exist
+            // inside, so ttyname(3) fails and `tty` prints "not a tty" (for every session but the
+            // host's first terminal). Opened again as /dev/pts/0, by the user, it is found.
+            args.AddRange(["/bin/sh", "-c", ReopenTerminalScript, "-sh"]);
+        }
         args.Add(spec.Shell);
         if (spec.Command is null)
         {

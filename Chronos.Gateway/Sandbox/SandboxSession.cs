@@ -12,6 +12,9 @@ public sealed record TerminalRequest(string Term, int Columns, int Rows);
 /// </summary>
 public sealed class SandboxSession : IAsyncDisposable
 {
+    /// <summary>Debian's fixed gid of group tty (base-passwd), which owns every login terminal.</summary>
+    public const uint TtyGroup = 5;
+
     private readonly Process _process;
     private readonly PseudoTerminal? _terminal;
     private readonly CancellationTokenSource _timeLimit;
@@ -55,6 +58,7 @@ public sealed class SandboxSession : IAsyncDisposable
         var cgroup = SessionCgroup.TryCreate(spec.SessionId, spec.Limits);
         try
         {
+            pty?.SetOwner(spec.IdShift + spec.Uid, spec.IdShift + TtyGroup);
             var startInfo = new ProcessStartInfo("/bin/sh")
             {
                 UseShellExecute = false,

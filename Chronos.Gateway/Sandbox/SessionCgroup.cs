@@ -47,6 +47,12 @@ public sealed class SessionCgroup : IDisposable
             var memoryDir = CreateChild(memory, sessionId);
             Write(pidsDir, "pids.max", limits.MaxProcesses);
             Write(memoryDir, "memory.limit_in_bytes", limits.MemoryBytes);
+            // Memory plus swap, so a bomb is killed at the limit instead of pushing the host into
+            // swap; the file exists only when the kernel accounts swap, and must follow the above.
+            if (File.Exists(Path.Combine(memoryDir, "memory.memsw.limit_in_bytes")))
+            {
+                Write(memoryDir, "memory.memsw.limit_in_bytes", limits.MemoryBytes);
+            }
             // The freezer makes signalling race-free: a frozen process cannot exit, so its pid
             // cannot be reused by someone else's process between listing it and killing it
             // (pid_max is 32768 here, and a fork bomb wraps that in seconds).
@@ -79,6 +85,11 @@ public sealed class SessionCgroup : IDisposable
             var dir = CreateChild(cgroupRoot, sessionId);
             Write(dir, "pids.max", limits.MaxProcesses);
             Write(dir, "memory.max", limits.MemoryBytes);
+            // memory.max bounds RAM only: without this a bomb fills the host's swap instead of dying.
+            if (File.Exists(Path.Combine(dir, "memory.swap.max")))
+            {
+                Write(dir, "memory.swap.max", 0);
+            }
             return new SessionCgroup(sessionId, [dir], null);
         }
         return null;

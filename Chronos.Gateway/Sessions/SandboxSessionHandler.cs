@@ -24,6 +24,9 @@ public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISsh
     private readonly SandboxOptions _options = options.Value;
     private int _channels;
 
+    /// <summary>Debian's sshd_config has one Subsystem line: sftp.</summary>
+    public bool AcceptsSubsystem(string name) => name == "sftp";
+
     public async Task<int> RunAsync(SshSessionRequest request, SshChannelStreams io, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -42,8 +45,8 @@ public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISsh
         var command = request.Kind switch
         {
             SshSessionKind.Exec => request.Command ?? "",
-            SshSessionKind.Subsystem when request.Subsystem == "sftp" => _options.SftpServer,
-            SshSessionKind.Subsystem => throw new InvalidOperationException($"subsystem {request.Subsystem} is not configured"),
+            // The connection refused every other subsystem before the channel started (AcceptsSubsystem).
+            SshSessionKind.Subsystem => _options.SftpServer,
             _ => null,
         };
         var spec = new SandboxSpec

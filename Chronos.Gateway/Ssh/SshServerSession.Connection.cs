@@ -211,6 +211,11 @@ internal sealed partial class SshServerSession
             // No sandbox wired yet: refuse as sshd refuses a session it cannot start, never fake output.
             return false;
         }
+        if (kind == SshSessionKind.Subsystem && !handler.AcceptsSubsystem(subsystem ?? ""))
+        {
+            // sshd: "subsystem request for nosuch by user root failed, subsystem not found".
+            return false;
+        }
         channel.Started = true;
         var request = new SshSessionRequest(World, Id, _authUser ?? "", ClientVersion, RemoteEndPoint, kind, command, subsystem,
             channel.Pty, new Dictionary<string, string>(channel.Environment));

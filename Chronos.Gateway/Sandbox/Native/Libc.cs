@@ -42,6 +42,12 @@ internal static partial class Libc
 
     [LibraryImport(Library, SetLastError = true)]
     internal static unsafe partial int ttyname_r(int fd, byte* buffer, nuint length);
+
+    [LibraryImport(Library, SetLastError = true)]
+    internal static partial int fchown(int fd, uint owner, uint group);
+
+    [LibraryImport(Library, SetLastError = true)]
+    internal static partial int fchmod(int fd, uint mode);
 }
 
 /// <summary>struct winsize (asm-generic/termios.h).</summary>

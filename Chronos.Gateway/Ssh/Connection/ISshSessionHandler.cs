@@ -31,6 +31,13 @@ public sealed record SshSessionRequest(
 public interface ISshSessionHandler
 {
     Task<int> RunAsync(SshSessionRequest request, SshChannelStreams io, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a "subsystem" request for <paramref name="name"/> can run. Asked before the
+    /// program starts, so an unknown one gets SSH_MSG_CHANNEL_FAILURE and the channel stays
+    /// open, as sshd answers a subsystem it has no Subsystem line for.
+    /// </summary>
+    bool AcceptsSubsystem(string name);
 }
 
 /// <summary>The program ended on a signal: sent as exit-signal (RFC 4254 §6.10) instead of exit-status.</summary>

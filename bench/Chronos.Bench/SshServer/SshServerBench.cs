@@ -162,6 +162,8 @@ internal static class SshServerBench
     private sealed class TrueHandler : ISshSessionHandler
     {
         public Task<int> RunAsync(SshSessionRequest request, SshChannelStreams io, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public bool AcceptsSubsystem(string name) => false;
     }
 
     private sealed class NullAudit : ISshAuditSink

@@ -52,7 +52,7 @@ public sealed class FuseSensor : IAsyncLifetime
         await Catalog.CreateAsync(new WorldSpec(BaseWorld) { QuotaBytes = 64L << 20, QuotaInodes = 10_000 });
         _fuse = StartFuse();
         await WaitUntilAsync(() => IsMounted(BaseWorld), TimeSpan.FromSeconds(120), "Chronos.Fuse mounted the base world");
-        (await SandboxWorld.PopulateAsync(MountPointOf(BaseWorld))).EnsureSuccess();
+        await SandboxWorld.SeedAsync(MountPointOf(BaseWorld), SandboxWorld.Shift);
         Keys = await ClientKeys.CreateAsync();
     }
 

@@ -8,6 +8,20 @@ public static class OpenSsh
     public static Task<ProcessResult> RunAsync(int port, string command, string? password = null, string? identity = null,
         IEnumerable<string>? options = null, string? standardInput = null, string user = GatewayFixture.User, ClientKeys? keys = null)
     {
+        var (arguments, environment) = CommandLine(port, command, password, identity, options, user, keys);
+        return ProcessRunner.RunAsync("ssh", arguments, standardInput: standardInput ?? "", timeout: TimeSpan.FromSeconds(60), environment: environment);
+    }
+
+    /// <summary>Starts an exec session whose stdin stays open until the test closes it (to gate a command).</summary>
+    public static OpenSshProcess Start(int port, string command, string password, string user, ClientKeys keys)
+    {
+        var (arguments, environment) = CommandLine(port, command, password, null, null, user, keys);
+        return OpenSshProcess.Start(arguments, environment);
+    }
+
+    private static (List<string> Arguments, Dictionary<string, string?> Environment) CommandLine(int port, string command, string? password, string? identity,
+        IEnumerable<string>? options, string user, ClientKeys? keys)
+    {
         List<string> arguments =
         [
             "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -39,6 +53,6 @@ public static class OpenSsh
             environment["SSH_ASKPASS"] = keys.AskPass(password);
             environment["SSH_ASKPASS_REQUIRE"] = "force";
         }
-        return ProcessRunner.RunAsync("ssh", arguments, standardInput: standardInput ?? "", timeout: TimeSpan.FromSeconds(60), environment: environment);
+        return (arguments, environment);
     }
 }

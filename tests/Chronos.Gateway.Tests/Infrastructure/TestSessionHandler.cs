@@ -14,6 +14,8 @@ public sealed class TestSessionHandler : ISshSessionHandler
 {
     public ConcurrentQueue<SshSessionRequest> Requests { get; } = new();
 
+    public bool AcceptsSubsystem(string name) => name == "echo";
+
     public async Task<int> RunAsync(SshSessionRequest request, SshChannelStreams io, CancellationToken cancellationToken)
     {
         Requests.Enqueue(request);

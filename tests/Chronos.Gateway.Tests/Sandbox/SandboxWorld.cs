@@ -15,27 +15,30 @@ public sealed class SandboxWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await PopulateAsync(Root);
+        await SeedAsync(Root, Shift);
         SubordinateIds.Ensure(Shift, 65_536);
     }
 
-    /// <summary>Writes the small world into <paramref name="root"/>: a directory, or a world's FUSE mount
-    /// (whose UidShift is <see cref="Shift"/>, so the chowns store persona ids 0 and 1000).</summary>
-    public static Task<ProcessResult> PopulateAsync(string root) =>
-        ProcessRunner.BashAsync(
+    /// <summary>
+    /// Writes the small world (passwd, group, shadow, hostname, homes, /tmp, the /bin → /usr/bin
+    /// links) into <paramref name="root"/>, owned as persona ids plus <paramref name="shift"/>:
+    /// shifted for a directory the sandbox uses as its root, 0 for a world's lower layer.
+    /// </summary>
+    public static async Task SeedAsync(string root, uint shift) =>
+        (await ProcessRunner.BashAsync(
             $"""
             r={root}
-            mkdir -p $r/etc $r/root $r/home/alice $r/tmp $r/proc $r/dev $r/usr $r/var/log
+            mkdir -p $r/etc $r/root $r/home/alice $r/tmp $r/proc $r/dev $r/usr $r/var/log $r/mnt $r/srv
             ln -s usr/bin $r/bin; ln -s usr/lib $r/lib; ln -s usr/lib64 $r/lib64; ln -s usr/sbin $r/sbin
             printf 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n' > $r/etc/passwd
             printf 'root:x:0:\nshadow:x:42:\nalice:x:1000:\n' > $r/etc/group
             printf 'root:$6$salt$hash:19000:0:99999:7:::\nalice:$6$salt$hash2:19000:0:99999:7:::\n' > $r/etc/shadow
             echo web01 > $r/etc/hostname
-            chown -R {Shift}:{Shift} $r
-            chown {Shift + 1000}:{Shift + 1000} $r/home/alice
-            chown {Shift}:{Shift + 42} $r/etc/shadow && chmod 640 $r/etc/shadow
+            chown -R {shift}:{shift} $r
+            chown {shift + 1000}:{shift + 1000} $r/home/alice
+            chown {shift}:{shift + 42} $r/etc/shadow && chmod 640 $r/etc/shadow
             chmod 700 $r/root; chmod 1777 $r/tmp
-            """);
+            """)).EnsureSuccess();
 
     public SandboxSpec Spec(string user, string? command = null, SandboxLimits? limits = null)
     {

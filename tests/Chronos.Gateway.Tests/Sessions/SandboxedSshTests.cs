@@ -119,6 +119,22 @@ public sealed class SandboxedSshTests(SandboxedGateway gateway) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_unknown_subsystem_is_refused_at_request_time_and_nothing_is_started()
+    {
+        var result = await SshAsync("root", "hunter2", "nosuch", options: ["SessionType=subsystem"]);
+
+        // OpenSSH prints this only for SSH_MSG_CHANNEL_FAILURE to its subsystem request; a
+        // program that started and failed would have answered with an exit status instead.
+        Assert.Contains("subsystem request failed on channel 0", result.StandardError, StringComparison.Ordinal);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.DoesNotContain(Directory.EnumerateFiles(gateway.Transcripts, "*.cast", SearchOption.AllDirectories),
+            path => File.ReadAllText(path).Contains("subsystem nosuch", StringComparison.Ordinal));
+
+        var after = await SshAsync("root", "hunter2", "echo ok");
+        Assert.Equal("ok\n", after.StandardOutput);
+    }
+
+    [Fact]
     public async Task Typed_lines_are_audited_and_the_session_is_recorded()
     {
         using (var client = new SshClient("127.0.0.1", gateway.Server.Port, "root", "hunter2"))
