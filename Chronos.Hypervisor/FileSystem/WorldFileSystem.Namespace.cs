@@ -88,7 +88,7 @@ internal sealed partial class WorldFileSystem
         var r = await _scripts.RunAsync(
             Scripts.Remove,
             [_meta, _usage, _audit, _keys.Inode(parent), _keys.Dir(parent), _keys.DirSeq(parent)],
-            [Session(context), name, rmdir ? "1" : "0"]);
+            [Session(context), name, rmdir ? "1" : "0", ClientId]);
         return Status(r) == 0 ? true : (Errno)Status(r);
     }
 
@@ -110,7 +110,7 @@ internal sealed partial class WorldFileSystem
                 _keys.Inode(parent), _keys.Dir(parent), _keys.DirSeq(parent),
                 _keys.Inode(newParent), _keys.Dir(newParent), _keys.DirSeq(newParent),
             ],
-            [Session(context), name, newName, (uint)flags, parent, newParent]);
+            [Session(context), name, newName, (uint)flags, parent, newParent, ClientId]);
         return Status(r) == 0 ? true : (Errno)Status(r);
     }
 
