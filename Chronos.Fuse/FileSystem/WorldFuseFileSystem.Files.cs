@@ -46,12 +46,12 @@ internal sealed partial class WorldFuseFileSystem
         // O_TRUNC never arrives here: atomic O_TRUNC is off (see Init), so the kernel truncates
         // with a SETATTR after this open, which also clears setuid/setgid as Linux does.
         var context = Context(request);
+        await EnsureLeaseAsync().ConfigureAwait(false);
         var handle = new OpenFile((ulong)Interlocked.Increment(ref _nextFh), node, flags);
         if (attributes.Content == ContentState.Lower && _lower is not null)
         {
             handle.Lower = _lower.Layer.OpenFile(LowerOrigin.PathOf(attributes.Origin));
         }
-        await EnsureLeaseAsync().ConfigureAwait(false);
         Register(handle, context);
         request.ReplyOpen(OpenReply(handle.Fh));
     }
@@ -186,13 +186,14 @@ internal sealed partial class WorldFuseFileSystem
         }
         mode = FileModes.S_IFREG | (mode & FileModes.PermissionBits);
         var context = NewNodeContext(request, parent, ref mode, directory: false);
+        // Before the node exists: a failure here must not leave a file the kernel was told is not there.
+        await EnsureLeaseAsync().ConfigureAwait(false);
         var result = await _world.MknodAsync(parent, name, mode, 0, context).ConfigureAwait(false);
         if (!result.IsOk)
         {
             request.ReplyError(result.Error);
             return;
         }
-        await EnsureLeaseAsync().ConfigureAwait(false);
         var node = _nodes.Remember(result.Value);
         var handle = new OpenFile((ulong)Interlocked.Increment(ref _nextFh), node, flags);
         Register(handle, context);

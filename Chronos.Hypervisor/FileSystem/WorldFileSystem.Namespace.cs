@@ -155,7 +155,9 @@ internal sealed partial class WorldFileSystem
             var attributes = withAttributes && e[4].Resp2Type == ResultType.Array
                 ? InodeFields.Parse(entryIno, (RedisResult[])e[4]!)
                 : null;
-            entries.Add(new DirectoryEntry((string)e[0]!, entryIno, FileModes.KindOf((uint)(long)e[3]), (long)e[2], attributes));
+            // With attributes the script leaves the mode slot 0: the mode is in the fields.
+            var mode = attributes?.Mode ?? (uint)(long)e[3];
+            entries.Add(new DirectoryEntry((string)e[0]!, entryIno, FileModes.KindOf(mode), (long)e[2], attributes));
         }
         return new DirectoryPage(entries, (long)r[1] == 1);
     }
