@@ -71,4 +71,7 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Warning, "Skipped lower entry {Path}: {Reason}")]
     public static partial void LowerEntrySkipped(ILogger logger, string path, string reason);
+
+    [LoggerMessage(23, LogLevel.Warning, "Open handle of inode {Ino} reached Redis after this mount's handle lease ran out: the inode was freed by an unlink elsewhere ({Error})")]
+    public static partial void HandleRegisteredTooLate(ILogger logger, ulong ino, Errno error);
 }

@@ -31,6 +31,8 @@ public sealed class Keys
         BlobRefs = _prefix + "blobref";
         Handles = _prefix + "handles";
         Orphans = _prefix + "orphans";
+        Leases = _prefix + "leases";
+        Limbo = _prefix + "limbo";
         Sessions = _prefix + "sessions";
     }
 
@@ -61,6 +63,12 @@ public sealed class Keys
 
     /// <summary>Set of inodes with nlink 0 kept alive by open handles.</summary>
     public string Orphans { get; }
+
+    /// <summary>Hash: client id -> deadline (unix ms) of its handle lease: until then it may hold open handles not registered yet.</summary>
+    public string Leases { get; }
+
+    /// <summary>Sorted set: orphans without a registered handle, by the lease deadline after which they are freed unless opened.</summary>
+    public string Limbo { get; }
 
     /// <summary>Sorted set: session id by start time (unix ms).</summary>
     public string Sessions { get; }

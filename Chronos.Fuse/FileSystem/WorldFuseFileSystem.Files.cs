@@ -43,21 +43,10 @@ internal sealed partial class WorldFuseFileSystem
             // Readers of a Ghost file wait for its one generation; writers of a lower file copy it up first.
             attributes = await EnsureStoredAsync(attributes).ConfigureAwait(false);
         }
+        // O_TRUNC never arrives here: atomic O_TRUNC is off (see Init), so the kernel truncates
+        // with a SETATTR after this open, which also clears setuid/setgid as Linux does.
         var context = Context(request);
-        if ((flags & LibC.O_TRUNC) != 0 && attributes.Size > 0)
-        {
-            var error = await WriteOutAsync(node, context).ConfigureAwait(false);
-            var truncated = error == Errno.None
-                ? await _world.SetAttrAsync(ino, new SetAttrRequest { Size = 0 }, context).ConfigureAwait(false)
-                : error;
-            if (!truncated.IsOk)
-            {
-                request.ReplyError(truncated.Error);
-                return;
-            }
-            node.Attributes = truncated.Value;
-            _changes.InodeChanged(ino);
-        }
+        await EnsureLeaseAsync().ConfigureAwait(false);
         var handle = new OpenFile((ulong)Interlocked.Increment(ref _nextFh), node, flags);
         if (attributes.Content == ContentState.Lower && _lower is not null)
         {
@@ -70,11 +59,66 @@ internal sealed partial class WorldFuseFileSystem
     /// <summary>
     /// How long a new handle lives only in this process before it is registered in Redis. Most
     /// files are closed within microseconds (touch, echo &gt; f, a compiler's outputs): their
-    /// handles never cost a Redis call. Registration only matters for an inode unlinked while
-    /// open; this mount registers every pending handle before it sends an unlink or a rename, so
-    /// only an unlink made by another mount within this window can free a file still open here.
+    /// handles never cost a Redis call. Registration keeps an inode unlinked while open alive.
+    /// This mount registers every pending handle before it sends an unlink, a rename or the
+    /// release of another handle of the same inode; an unlink made by another mount (or the API)
+    /// meanwhile is covered by this mount's handle lease (<see cref="EnsureLeaseAsync"/>).
     /// </summary>
     private static readonly TimeSpan RegistrationDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The handle lease asked of Redis. While it runs, an unlink or last release by another client
+    /// does not free an inode outright: it waits in limbo until the deadline and is freed then
+    /// unless a handle was registered. The price: space freed by another mount's unlink returns
+    /// up to this much later while this mount is opening files.
+    /// </summary>
+    private static readonly TimeSpan HandleLease = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Opens rely on the lease only while this much of it is left, so that a handle opened under
+    /// it is registered before it ends: 200 ms later normally, seconds later on a starved machine.
+    /// </summary>
+    private static readonly TimeSpan LeaseReserve = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _leaseGate = new();
+    private Task? _leaseRenewal;
+    private long _leaseUsableUntil;
+
+    /// <summary>
+    /// Makes sure this mount holds a handle lease before an open returns. The alternative, one
+    /// registration round trip per open, would cost every open (and its release) a Redis call;
+    /// the lease costs one call per <see cref="HandleLease"/> − <see cref="LeaseReserve"/> of
+    /// opening, shared by all opens meanwhile, and nothing on the open path otherwise.
+    /// </summary>
+    private ValueTask EnsureLeaseAsync()
+    {
+        if (Environment.TickCount64 < Volatile.Read(ref _leaseUsableUntil))
+        {
+            return default;
+        }
+        Task renewal;
+        lock (_leaseGate)
+        {
+            if (_leaseRenewal is null || _leaseRenewal.IsCompleted)
+            {
+                _leaseRenewal = RenewLeaseAsync();
+            }
+            renewal = _leaseRenewal;
+        }
+        return new ValueTask(renewal);
+    }
+
+    private async Task RenewLeaseAsync()
+    {
+        var sent = Environment.TickCount64;
+        var result = await _world.LeaseHandlesAsync(HandleLease).ConfigureAwait(false);
+        if (!result.IsOk)
+        {
+            throw new FuseErrnoException(result.Error, "renewing the handle lease");
+        }
+        // Redis starts the lease when it runs the script, after `sent`: counting from `sent` is safe.
+        Volatile.Write(ref _leaseUsableUntil, sent + (long)(HandleLease - LeaseReserve).TotalMilliseconds);
+    }
 
     private readonly ConcurrentQueue<(OpenFile Handle, OpContext Context)> _unregistered = new();
     private int _registrationScheduled;
@@ -111,18 +155,22 @@ internal sealed partial class WorldFuseFileSystem
     /// <summary>Sends every pending registration (handles already released are skipped) and waits for them.</summary>
     private async ValueTask RegisterPendingAsync()
     {
-        List<Task<FsResult<bool>>>? sent = null;
+        List<(ulong Ino, Task<FsResult<bool>> Registration)>? sent = null;
         while (_unregistered.TryDequeue(out var pending))
         {
             var registration = pending.Handle.StartRegistration(() => _world.OpenAsync(pending.Handle.Node.Ino, pending.Context).AsTask());
             if (registration is not null)
             {
-                (sent ??= []).Add(registration);
+                (sent ??= []).Add((pending.Handle.Node.Ino, registration));
             }
         }
         if (sent is not null)
         {
-            await Task.WhenAll(sent).ConfigureAwait(false);
+            await Task.WhenAll(sent.Select(s => s.Registration)).ConfigureAwait(false);
+            foreach (var (ino, registration) in sent.Where(s => !s.Registration.Result.IsOk))
+            {
+                Log.HandleRegisteredTooLate(_logger, ino, registration.Result.Error);
+            }
         }
     }
 
@@ -138,6 +186,8 @@ internal sealed partial class WorldFuseFileSystem
         }
         mode = FileModes.S_IFREG | (mode & FileModes.PermissionBits);
         var context = NewNodeContext(request, parent, ref mode, directory: false);
+        // Before the node exists: a failure here must not leave a file the kernel was told is not there.
+        await EnsureLeaseAsync().ConfigureAwait(false);
         var result = await _world.MknodAsync(parent, name, mode, 0, context).ConfigureAwait(false);
         if (!result.IsOk)
         {
@@ -404,6 +454,12 @@ internal sealed partial class WorldFuseFileSystem
             if (handle.MarkReleased() is { } registration)
             {
                 await registration.ConfigureAwait(false);
+                // Other handles of this inode opened here must be known to Redis before this
+                // release can free it: this mount's own lease does not hold inodes back.
+                if (handle.Node.HandleCount > 1)
+                {
+                    await BeforeUnlinkAsync().ConfigureAwait(false);
+                }
                 var released = await _world.ReleaseAsync(ino, context).ConfigureAwait(false);
                 request.ReplyError(released.IsOk ? Errno.None : released.Error);
             }

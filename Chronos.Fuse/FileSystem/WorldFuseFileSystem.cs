@@ -74,6 +74,19 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations
         // Writes reach this process as they are made; buffering is ours, so flush/fsync/close
         // are exact durability points and other mounts see data at close.
         connection.want &= ~FuseCapabilities.FUSE_CAP_WRITEBACK_CACHE;
+        // setuid/setgid clearing on write, truncate and chown is the kernel's: it knows the
+        // caller's real credentials (CAP_FSETID keeps the bits on write, a non-member loses
+        // S_ISGID), this process sees only uid, gid and pid. libfuse 3 asks for HANDLE_KILLPRIV
+        // by default (want bit 20 set before this callback, seen on libfuse 3.14), which declares
+        // the clearing the filesystem's job; turned off, the kernel sends the mode change as a
+        // SETATTR, a getattr and a setattr that only files carrying one of those bits pay for.
+        connection.want &= ~FuseCapabilities.FUSE_CAP_HANDLE_KILLPRIV;
+        // open(O_TRUNC) as a plain open followed by a truncating SETATTR: with atomic O_TRUNC the
+        // kernel drops that SETATTR (the open truncated already), and with it the mode change
+        // that clears setuid/setgid (`: > f` kept a 6775 file's bits, tmpfs clears them). The
+        // SETATTR replaces the Redis call the open made to truncate, so a non-empty file costs
+        // the same and an empty one a setattr more.
+        connection.want &= ~FuseCapabilities.FUSE_CAP_ATOMIC_O_TRUNC;
         connection.want |= FuseCapabilities.FUSE_CAP_CACHE_SYMLINKS & connection.capable;
         connection.want |= FuseCapabilities.FUSE_CAP_AUTO_INVAL_DATA & connection.capable;
         // Requests are answered asynchronously: let the kernel keep more of them in flight.

@@ -148,6 +148,7 @@ internal static class FuseCapabilities
     public const uint FUSE_CAP_READDIRPLUS_AUTO = 1u << 14;
     public const uint FUSE_CAP_WRITEBACK_CACHE = 1u << 16;
     public const uint FUSE_CAP_PARALLEL_DIROPS = 1u << 18;
+    public const uint FUSE_CAP_HANDLE_KILLPRIV = 1u << 20;
     public const uint FUSE_CAP_CACHE_SYMLINKS = 1u << 23;
 }
 

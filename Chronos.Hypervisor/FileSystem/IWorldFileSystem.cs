@@ -85,6 +85,15 @@ public interface IWorldFileSystem
     /// <summary>Drops a handle; the last handle of an unlinked inode frees it and its chunks.</summary>
     ValueTask<FsResult<bool>> ReleaseAsync(ulong ino, OpContext context, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes or renews this client's handle lease for <paramref name="length"/>: until it ends, an
+    /// unlink or release by another client never frees an inode outright (it waits in limbo until
+    /// the deadline and is freed then unless a handle was registered). A client that registers
+    /// handles after open returns (a FUSE mount batching them) holds one, and registers every
+    /// handle it opened under the lease before the lease ends.
+    /// </summary>
+    ValueTask<FsResult<bool>> LeaseHandlesAsync(TimeSpan length, CancellationToken cancellationToken = default);
+
     /// <summary>Drops every handle <see cref="ClientId"/> still holds (a mount that restarts after a crash).</summary>
     ValueTask<int> ReleaseAllHandlesAsync(CancellationToken cancellationToken = default);
 

@@ -13,7 +13,7 @@ internal sealed partial class WorldFileSystem
         var r = await _scripts.RunAsync(
             Scripts.Handle,
             [_meta, _usage, _audit, _keys.Inode(ino), _handles, _clientHandles],
-            [Session(context), ino, "open"]);
+            [Session(context), ino, "open", ClientId]);
         return Status(r) == 0 ? true : (Errno)Status(r);
     }
 
@@ -22,7 +22,17 @@ internal sealed partial class WorldFileSystem
         var r = await _scripts.RunAsync(
             Scripts.Handle,
             [_meta, _usage, _audit, _keys.Inode(ino), _handles, _clientHandles],
-            [Session(context), ino, "release"]);
+            [Session(context), ino, "release", ClientId]);
+        return Status(r) == 0 ? true : (Errno)Status(r);
+    }
+
+    public async ValueTask<FsResult<bool>> LeaseHandlesAsync(TimeSpan length, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(length, TimeSpan.Zero);
+        var r = await _scripts.RunAsync(
+            Scripts.Handle,
+            [_meta, _usage, _audit, _keys.Inode(1), _handles, _clientHandles],
+            [OpContext.System.SessionId, 0, "lease", ClientId, (long)length.TotalMilliseconds]);
         return Status(r) == 0 ? true : (Errno)Status(r);
     }
 

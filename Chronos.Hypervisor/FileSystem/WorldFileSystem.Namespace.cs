@@ -88,7 +88,7 @@ internal sealed partial class WorldFileSystem
         var r = await _scripts.RunAsync(
             Scripts.Remove,
             [_meta, _usage, _audit, _keys.Inode(parent), _keys.Dir(parent), _keys.DirSeq(parent)],
-            [Session(context), name, rmdir ? "1" : "0"]);
+            [Session(context), name, rmdir ? "1" : "0", ClientId]);
         return Status(r) == 0 ? true : (Errno)Status(r);
     }
 
@@ -110,7 +110,7 @@ internal sealed partial class WorldFileSystem
                 _keys.Inode(parent), _keys.Dir(parent), _keys.DirSeq(parent),
                 _keys.Inode(newParent), _keys.Dir(newParent), _keys.DirSeq(newParent),
             ],
-            [Session(context), name, newName, (uint)flags, parent, newParent]);
+            [Session(context), name, newName, (uint)flags, parent, newParent, ClientId]);
         return Status(r) == 0 ? true : (Errno)Status(r);
     }
 
@@ -155,7 +155,9 @@ internal sealed partial class WorldFileSystem
             var attributes = withAttributes && e[4].Resp2Type == ResultType.Array
                 ? InodeFields.Parse(entryIno, (RedisResult[])e[4]!)
                 : null;
-            entries.Add(new DirectoryEntry((string)e[0]!, entryIno, FileModes.KindOf((uint)(long)e[3]), (long)e[2], attributes));
+            // With attributes the script leaves the mode slot 0: the mode is in the fields.
+            var mode = attributes?.Mode ?? (uint)(long)e[3];
+            entries.Add(new DirectoryEntry((string)e[0]!, entryIno, FileModes.KindOf(mode), (long)e[2], attributes));
         }
         return new DirectoryPage(entries, (long)r[1] == 1);
     }

@@ -3,6 +3,8 @@
 local BLOBREF = W .. 'blobref'
 local HANDLES = W .. 'handles'
 local ORPHANS = W .. 'orphans'
+local LEASES = W .. 'leases'
+local LIMBO = W .. 'limbo'
 
 local function decref(sha)
   if redis.call('HINCRBY', BLOBREF, sha, -1) <= 0 then
@@ -31,23 +33,73 @@ local function free_inode(ino)
   if bytes ~= 0 then redis.call('HINCRBY', USAGE, 'b', -bytes) end
   redis.call('HINCRBY', USAGE, 'i', -1)
   redis.call('SREM', ORPHANS, ino)
+  redis.call('ZREM', LIMBO, ino)
 end
 
--- An inode whose link count reached 0: freed now, or kept as an orphan while handles are open.
-local function unlinked(ino)
-  if tonumber(redis.call('HGET', HANDLES, ino) or '0') > 0 then
-    redis.call('HSET', ikey(ino), 'n', 0, 'c', now())
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Handle leases (hash client -> deadline, unix ms): a client holding one may have handles open
+-- that it has not registered yet (a mount batches registrations), all of which it registers
+-- before the lease ends. Returns the latest deadline of a lease held by a client other than
+-- `client` that is still running, or nil; drops leases that have ended.
+local function other_lease(client)
+  local all = redis.call('HGETALL', LEASES)
+  if #all == 0 then return nil end
+  local t, latest = now_ms(), nil
+  for i = 1, #all, 2 do
+    local deadline = tonumber(all[i + 1])
+    if deadline <= t then
+      redis.call('HDEL', LEASES, all[i])
+    elseif all[i] ~= client and (not latest or deadline > latest) then
+      latest = deadline
+    end
+  end
+  return latest
+end
+
+-- An inode with no links and no registered handle: freed now, unless another client's lease
+-- runs, which may cover a handle not registered yet; then it stays an orphan in limbo (scored by
+-- that lease's deadline) and reap_limbo frees it once the deadline passed with no handle open.
+-- `client` false frees at once (directories: their handles are never registered).
+local function release_inode(ino, client)
+  local deadline = client and other_lease(client)
+  if deadline then
     redis.call('SADD', ORPHANS, ino)
+    redis.call('ZADD', LIMBO, 'GT', deadline, ino)
   else
     free_inode(ino)
   end
 end
 
+-- Frees the limbo orphans whose lease deadline has passed and that nobody registered since.
+local function reap_limbo()
+  local due = redis.call('ZRANGEBYSCORE', LIMBO, '-inf', now_ms(), 'LIMIT', 0, 64)
+  for _, ino in ipairs(due) do
+    redis.call('ZREM', LIMBO, ino)
+    if redis.call('HGET', ikey(ino), 'n') == '0' and tonumber(redis.call('HGET', HANDLES, ino) or '0') <= 0 then
+      free_inode(ino)
+    end
+  end
+end
+
+-- An inode whose link count reached 0: kept as an orphan while handles are open, else released.
+local function unlinked(ino, client)
+  redis.call('HSET', ikey(ino), 'n', 0, 'c', now())
+  if tonumber(redis.call('HGET', HANDLES, ino) or '0') > 0 then
+    redis.call('SADD', ORPHANS, ino)
+  else
+    release_inode(ino, client)
+  end
+end
+
 -- Drops one link of a non-directory inode.
-local function drop_link(ino)
+local function drop_link(ino, client)
   local ik = ikey(ino)
   if redis.call('HINCRBY', ik, 'n', -1) <= 0 then
-    unlinked(ino)
+    unlinked(ino, client)
   else
     redis.call('HSET', ik, 'c', now())
   end

@@ -4,7 +4,7 @@
 --       2 max entries, 3 '1' to include each entry's inode fields
 -- Entry inode keys are built from W.
 -- Returns {0, end (1|0), then per entry {name, ino, cookie, mode, fields or 0}} or {errno}:
--- ENOENT, ENOTDIR.
+-- ENOENT, ENOTDIR. With fields the mode is in them, and the mode slot of a page entry is 0.
 -- Why sequence numbers: a cookie is a position that no insert or delete can shift, so an entry
 -- present during the whole listing is returned exactly once.
 local v = redis.call('HMGET', KEYS[2], 'm', 'p')
@@ -26,9 +26,21 @@ if room <= 0 then return r end
 local page = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. math.max(cookie, 2), '+inf', 'WITHSCORES', 'LIMIT', 0, room + 1)
 local n = #page / 2
 if n <= room then r[2] = 1 else n = room end
+-- Every redis.call costs the Lua bridge about a microsecond: the page's inode numbers come from
+-- one HMGET per 1,000 names (unpack's stack stays small), and with fields no separate mode read.
+local inos = {}
+for first = 1, n, 1000 do
+  local names = {}
+  for i = first, math.min(n, first + 999) do names[#names + 1] = page[2 * i - 1] end
+  local got = redis.call('HMGET', KEYS[4], unpack(names))
+  for i = 1, #got do inos[#inos + 1] = got[i] end
+end
 for i = 1, n do
-  local name = page[2 * i - 1]
-  local ino = redis.call('HGET', KEYS[4], name)
-  add(name, ino, tonumber(page[2 * i]), redis.call('HGET', ikey(ino), 'm'))
+  local name, ino, seq = page[2 * i - 1], inos[i], tonumber(page[2 * i])
+  if attrs then
+    r[#r + 1] = { name, ino, seq, 0, redis.call('HGETALL', ikey(ino)) }
+  else
+    add(name, ino, seq, redis.call('HGET', ikey(ino), 'm'))
+  end
 end
 return r

@@ -1,10 +1,11 @@
 -- remove: unlink(2) or rmdir(2) of one entry.
 -- KEYS: 1 meta, 2 usage, 3 audit, 4 parent inode, 5 parent dir, 6 parent dirseq
--- ARGV: 1 session, 2 name, 3 '1' for rmdir else '0'
+-- ARGV: 1 session, 2 name, 3 '1' for rmdir else '0', 4 client id
 -- Returns {0} or {errno}: ENOENT/ENOTDIR (parent or entry), EISDIR (unlink of a directory),
 -- ENOTDIR (rmdir of a non-directory), ENOTEMPTY.
 -- Frees the inode (keys built from W) when its last link and last open handle are gone; an
--- inode still open becomes an orphan (nlink 0, in the orphans set) until its last release.
+-- inode still open becomes an orphan (nlink 0, in the orphans set) until its last release, and
+-- one that another client's handle lease may cover waits in limbo (see release_inode).
 -- Invariant: parent mtime/ctime = now; rmdir lowers the parent's nlink by one.
 local _, err = live_dir(KEYS[4])
 if err then return { err } end
@@ -20,14 +21,15 @@ if rmdir then
 elseif isdir(m) then
   return { EISDIR }
 end
+reap_limbo()
 remove_entry(KEYS[5], KEYS[6], name)
 local t = now()
 redis.call('HSET', KEYS[4], 't', t, 'c', t)
 if rmdir then
   redis.call('HINCRBY', KEYS[4], 'n', -1)
-  unlinked(ino)
+  unlinked(ino, false)
 else
-  drop_link(ino)
+  drop_link(ino, ARGV[4])
 end
 audit(ARGV[1], rmdir and 'rmdir' or 'unlink', ino, name, nil)
 return { 0 }

@@ -1,13 +1,14 @@
 -- rename: rename(2) / renameat2(2) with RENAME_NOREPLACE (1) and RENAME_EXCHANGE (2).
 -- KEYS: 1 meta, 2 usage, 3 audit, 4 old parent inode, 5 old parent dir, 6 old parent dirseq,
 --       7 new parent inode, 8 new parent dir, 9 new parent dirseq
--- ARGV: 1 session, 2 old name, 3 new name, 4 flags, 5 old parent ino, 6 new parent ino
+-- ARGV: 1 session, 2 old name, 3 new name, 4 flags, 5 old parent ino, 6 new parent ino, 7 client id
 -- Returns {0} or {errno}, in the order Linux checks them: EINVAL (flags), ENOENT/ENOTDIR
 -- (parents), ENOENT (source), EEXIST (NOREPLACE and target exists), ENOENT (EXCHANGE without
 -- target), EINVAL (source directory is an ancestor of the new parent), ENOTEMPTY / EINVAL for
 -- EXCHANGE (target directory is an ancestor of the old parent), then when source and target are
 -- the same inode nothing happens, else ENOTDIR / EISDIR (kind mismatch) and ENOTEMPTY.
--- A replaced target loses one link (freed, or kept as an orphan while open; keys built from W).
+-- A replaced target loses one link (freed, or kept as an orphan while open or in limbo while
+-- another client's handle lease runs; keys built from W).
 -- The ancestor walk reads parent fields of directories (keys built from W).
 -- Invariant: every directory's parent field names the directory holding its entry, and nlink of
 -- both parents stays 2 + subdirectories; both parents' mtime/ctime and the moved inodes' ctime = now.
@@ -60,9 +61,9 @@ else
     remove_entry(KEYS[8], KEYS[9], newname)
     if dstdir then
       redis.call('HINCRBY', KEYS[7], 'n', -1)
-      unlinked(dst)
+      unlinked(dst, false)
     else
-      drop_link(dst)
+      drop_link(dst, ARGV[7])
     end
   end
   add_entry(KEYS[7], KEYS[8], KEYS[9], newname, src)

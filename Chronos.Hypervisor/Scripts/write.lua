@@ -18,7 +18,11 @@ if v[3] and v[3] ~= '0' then return { EAGAIN } end
 local count = tonumber(ARGV[6])
 local delta = chunk_delta(KEYS[5], 7, count)
 if not delta then return { -1 } end
-if delta > 0 and used('b') + delta > quota('qb') then return { ENOSPC } end
+if delta > 0 and used('b') + delta > quota('qb') then
+  -- Limbo orphans whose lease ended still count until reaped: reap them before giving up.
+  reap_limbo()
+  if used('b') + delta > quota('qb') then return { ENOSPC } end
+end
 apply_chunks(KEYS[5], 7, count)
 local size = math.max(tonumber(v[2]), tonumber(ARGV[5]))
 local t = now()

@@ -179,6 +179,9 @@ public sealed partial class WorldCatalog
                 clients.Add(((string)key!)[prefix.Length..]);
             }
         }
+        // Nor any client's handle lease: limbo orphans are due at once (the next reap frees them).
+        await _db.KeyDeleteAsync(to.Leases);
+        await _db.SortedSetCombineAndStoreAsync(SetOperation.Union, to.Limbo, [to.Limbo], [0]);
         foreach (var client in clients)
         {
             await _scripts.RunAsync(Scripts.ReleaseAll, [to.Meta, to.Usage, to.Audit, to.Handles, to.HandlesOf(client)], [OpContext.System.SessionId, client]);

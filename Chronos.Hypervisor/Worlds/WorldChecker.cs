@@ -95,12 +95,13 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
             }
         }
         var orphans = (await _db.SetMembersAsync(keys.Orphans)).Select(v => (ulong)v).ToHashSet();
+        var limbo = (await _db.SortedSetRangeByRankAsync(keys.Limbo)).Select(v => (ulong)v).ToHashSet();
         var usage = (await _db.HashGetAllAsync(keys.Usage)).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
         var nextIno = (long?)await _db.StringGetAsync(keys.NextIno) ?? 0;
 
         CheckTree(inodes, dirs, seqs);
         CheckContent(inodes, chunks, blobs, pending, blobRefs);
-        CheckHandles(inodes, handles, clientHandles, orphans);
+        CheckHandles(inodes, handles, clientHandles, orphans, limbo);
         CheckStrays(inodes, dirs, seqs, chunks, xattrs);
 
         long bytes = 0;
@@ -313,7 +314,7 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
         }
     }
 
-    private void CheckHandles(Dictionary<ulong, Inode> inodes, Dictionary<ulong, long> handles, Dictionary<ulong, long> clientHandles, HashSet<ulong> orphans)
+    private void CheckHandles(Dictionary<ulong, Inode> inodes, Dictionary<ulong, long> handles, Dictionary<ulong, long> clientHandles, HashSet<ulong> orphans, HashSet<ulong> limbo)
     {
         foreach (var ino in handles.Keys.Union(clientHandles.Keys))
         {
@@ -324,7 +325,8 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
         }
         foreach (var (ino, inode) in inodes.Where(i => i.Key != 1 && i.Value.Get("n") == 0))
         {
-            if (handles.GetValueOrDefault(ino) <= 0)
+            // In limbo, an orphan waits for a lease holder that may still register a handle.
+            if (handles.GetValueOrDefault(ino) <= 0 && !limbo.Contains(ino))
             {
                 Add($"inode {ino}: orphan (nlink 0) that nobody has open");
             }
@@ -332,6 +334,10 @@ internal sealed class WorldChecker(IConnectionMultiplexer redis, Keys keys)
             {
                 Add($"inode {ino}: nlink 0 but not in the orphans set");
             }
+        }
+        foreach (var ino in limbo.Where(i => !orphans.Contains(i)))
+        {
+            Add($"limbo: inode {ino} is listed but is not in the orphans set");
         }
         foreach (var ino in orphans)
         {

@@ -60,4 +60,24 @@ public sealed class TwoMountTests(TwoMountTests.LongCacheWorld world) : IClassFi
             TimeSpan.FromSeconds(10),
             "second mount sees the unlink");
     }
+
+    [Fact]
+    public async Task A_file_open_in_one_mount_stays_readable_when_the_other_mount_unlinks_it_at_once()
+    {
+        var second = await SecondMountAsync();
+        // Created through the second mount, so the first has none of the pages cached: its reads
+        // below reach Redis. Each open is followed by the unlink within milliseconds, well inside
+        // the time the first mount takes to register the handle in Redis.
+        await world.ShAsync("for i in $(seq 1 10); do echo content-$i > open-$i; done", second);
+        var output = await world.ShAsync($$"""
+            for i in $(seq 1 10); do
+              stat -c %s open-$i > /dev/null
+              exec 3< open-$i
+              rm {{second}}/open-$i
+              cat <&3
+              exec 3<&-
+            done
+            """);
+        Assert.Equal(string.Concat(Enumerable.Range(1, 10).Select(i => $"content-{i}\n")), output);
+    }
 }
