@@ -104,9 +104,12 @@ internal sealed partial class WorldMountService
             }
         }
 
+        // One read of the catalog's name set (a delete removes the name first) instead of one per mount.
+        var catalogued = (await redis.GetDatabase().SetMembersAsync(Hypervisor.Keys.Worlds).ConfigureAwait(false))
+            .Select(n => (string)n!).ToHashSet(StringComparer.Ordinal);
         foreach (var (world, mount) in _onRequest)
         {
-            var exists = await catalog.GetAsync(world, cancellationToken).ConfigureAwait(false) is not null;
+            var exists = catalogued.Contains(world) || await catalog.GetAsync(world, cancellationToken).ConfigureAwait(false) is not null;
             if (wanted.Contains(world) && exists)
             {
                 continue;
