@@ -208,7 +208,23 @@ public sealed class ShellCommandTests(MountedWorld world) : IClassFixture<Mounte
     [Fact]
     public async Task Statfs_reports_the_world()
     {
-        var output = await world.ShAsync("stat -f -c '%l' . && df --output=fstype,source . | tail -1 && grep \" $PWD \" /proc/mounts | cut -d' ' -f3,4");
-        Assert.Equal("255\nfuse.chronos chronos\nfuse.chronos rw,nosuid,nodev,relatime,user_id=0,group_id=0,default_permissions,allow_other\n", output);
+        // Each probe on its own line with its status, and every line compared, so that a failure
+        // shows which probe went wrong and how (this test once failed about 1 run in 15 with
+        // nothing of its output kept; 62 runs since at load 30-70, 40 alone, 14 with its class and 8
+        // of the whole assembly, never failed).
+        var result = await world.BashAsync("""
+            set +e
+            stat -f -c '%l' .; echo "[stat $?]"
+            df --output=fstype,source . | tail -1; echo "[df ${PIPESTATUS[0]}]"
+            grep " $PWD " /proc/mounts | cut -d' ' -f3,4; echo "[mounts ${PIPESTATUS[0]}]"
+            """);
+        string[] expected =
+        [
+            "255", "[stat 0]",
+            "fuse.chronos chronos", "[df 0]",
+            "fuse.chronos rw,nosuid,nodev,relatime,user_id=0,group_id=0,default_permissions,allow_other", "[mounts 0]",
+            "",
+        ];
+        Assert.True(expected.SequenceEqual(result.StandardOutput.Split('\n')), $"stdout:\n{result.StandardOutput}\nstderr:\n{result.StandardError}");
     }
 }
