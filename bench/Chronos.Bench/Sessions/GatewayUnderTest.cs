@@ -13,22 +13,34 @@ using Microsoft.Extensions.Logging;
 namespace Chronos.Bench.Sessions;
 
 /// <summary>
-/// `sessions-gateway DIR`: the Chronos side of the sessions bench, in a process of its own so
-/// its memory is the server's alone: redis-server, the world mounted by Chronos.Fuse (ids
-/// shifted by 100000, as the AppHost mounts it) and the Gateway serving SSH into sandboxed
-/// bash on that mount. Prints "port N" when ready; stops when its stdin closes.
+/// The Chronos side of the sessions bench: the world on a Chronos.Fuse mount (in the bench's
+/// process) and the Gateway serving SSH into sandboxed bash on it, in a process of its own
+/// (`sessions-gateway`) so that its memory is the Gateway's alone. The child prints "port N"
+/// when ready and stops when its stdin closes.
 /// </summary>
 internal static class GatewayUnderTest
 {
     public const string World = "bench";
     private const uint Shift = 100_000;
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// The world: redis-server and the world mounted by Chronos.Fuse (ids shifted by 100000, as
+    /// the AppHost mounts it), in the calling process. The Gateway must not share a process with
+    /// the mount: it reads the world (passwd, home) with blocking calls from pool threads, and a
+    /// mount in the same process needs those threads to answer (the AppHost runs them apart).
+    /// </summary>
+    /// <param name="onFuse">False: the same files in a plain directory (tmpfs-like page cache), to tell the sandbox's cost from the mount's.</param>
+    public static async Task<(RedisServer Redis, WorldMount? Mount, string MountRoot)> MountWorldAsync(string directory, ILoggerFactory loggers, bool onFuse)
     {
-        var directory = args[0];
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        await using var redis = await RedisServer.StartAsync();
-        await using var connection = await redis.ConnectAsync();
+        var redis = await RedisServer.StartAsync();
+        if (!onFuse)
+        {
+            var root = Path.Combine(directory, "worlds");
+            Directory.CreateDirectory(Path.Combine(root, World));
+            await SeedAsync(Path.Combine(root, World));
+            return (redis, null, root);
+        }
+        var connection = await redis.ConnectAsync();
         var catalog = new WorldCatalog(connection);
         await catalog.CreateAsync(new WorldSpec(World) { QuotaBytes = 8L << 30, QuotaInodes = 10_000_000 });
         var mountRoot = Path.Combine(directory, "worlds");
@@ -37,37 +49,37 @@ internal static class GatewayUnderTest
             catalog.Open(World, "bench:" + mountPoint), mountPoint,
             new WorldMountOptions { FileSystem = new WorldFuseOptions { UidShift = Shift } },
             connection, loggers.CreateLogger("fuse"), sessions: new CgroupSessionResolver());
-        try
+        await SeedAsync(mountPoint);
+        return (redis, mount, mountRoot);
+    }
+
+    /// <summary>`sessions-gateway DIR MOUNTROOT REDIS`: runs the Gateway until stdin closes.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (directory, mountRoot, redis) = (args[0], args[1], args[2]);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            await SeedAsync(mountPoint);
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:redis"] = redis.ConnectionString,
-                ["Gateway:Ssh:Port"] = "0",
-                ["Gateway:Ssh:ListenAddress"] = "127.0.0.1",
-                ["Gateway:Ssh:HostKeyDirectory"] = Path.Combine(directory, "gateway-keys"),
-                ["Gateway:Ssh:AuthenticationPolicy"] = "any",
-                ["Gateway:Ssh:World"] = World,
-                ["Gateway:Sandbox:Enabled"] = "true",
-                ["Gateway:Sandbox:MountRoot"] = mountRoot,
-                ["Gateway:Sandbox:IdShift"] = Shift.ToString(CultureInfo.InvariantCulture),
-                ["Gateway:Sandbox:ReadOnlyBinds:0"] = "/usr",
-                ["Gateway:Sandbox:TranscriptDirectory"] = Path.Combine(directory, "casts"),
-            });
-            builder.AddChronosGateway();
-            using var host = builder.Build();
-            await host.StartAsync();
-            var port = (await host.Services.GetRequiredService<Gateway.Ssh.SshServer>().Listening).Port;
-            Console.WriteLine($"port {port}");
-            await Console.In.ReadToEndAsync();
-            await host.StopAsync();
-        }
-        finally
-        {
-            await mount.UnmountAsync();
-        }
+            ["ConnectionStrings:redis"] = redis,
+            ["Gateway:Ssh:Port"] = "0",
+            ["Gateway:Ssh:ListenAddress"] = "127.0.0.1",
+            ["Gateway:Ssh:HostKeyDirectory"] = Path.Combine(directory, "gateway-keys"),
+            ["Gateway:Ssh:AuthenticationPolicy"] = "any",
+            ["Gateway:Ssh:World"] = World,
+            ["Gateway:Sandbox:Enabled"] = "true",
+            ["Gateway:Sandbox:MountRoot"] = mountRoot,
+            ["Gateway:Sandbox:IdShift"] = Shift.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Sandbox:ReadOnlyBinds:0"] = "/usr",
+            ["Gateway:Sandbox:TranscriptDirectory"] = Path.Combine(directory, "casts"),
+        });
+        builder.AddChronosGateway();
+        using var host = builder.Build();
+        await host.StartAsync();
+        var port = (await host.Services.GetRequiredService<Gateway.Ssh.SshServer>().Listening).Port;
+        Console.WriteLine($"port {port}");
+        await Console.In.ReadToEndAsync();
+        await host.StopAsync();
         return 0;
     }
 

@@ -2,18 +2,21 @@ using System.Diagnostics;
 using System.Globalization;
 using Chronos.Bench.SshServer;
 using Chronos.Testing;
+using Microsoft.Extensions.Logging;
 using Renci.SshNet;
 
 namespace Chronos.Bench.Sessions;
 
 /// <summary>
 /// `sessions`: N concurrent interactive sessions, each typing a command every few seconds, against
-/// the Gateway (sandboxed bash on a Chronos.Fuse world, in a process of its own) and against
+/// the Gateway (sandboxed bash on a Chronos.Fuse world; the Gateway in a process of its own, the
+/// mount and its redis-server in this one, apart as the AppHost runs them) and against
 /// Debian's sshd (real bash, root's home on a tmpfs), one after the other in one run, with the
 /// same SSH.NET client and ed25519 key. Reports keystroke echo latency, time to the first
 /// prompt and memory per session (server plus every process below it).
 /// Usage: sessions [--count 100] [--rate 10] [--period 5] [--steady 60] [--command "ls /tmp"]
-///                 [--key-gap-ms 100] [--servers gateway,sshd]
+///                 [--key-gap-ms 100] [--servers gateway,sshd]  (gateway-plain: the world in a plain
+///                 directory instead of the Fuse mount)
 /// </summary>
 internal static class SessionsBench
 {
@@ -29,7 +32,7 @@ internal static class SessionsBench
             KeyGap: TimeSpan.FromMilliseconds(Double(options, "key-gap-ms", 100)));
         var servers = options.GetValueOrDefault("servers", "gateway,sshd").Split(',');
         // SSH.NET opens channels synchronously and runs one receive thread per connection.
-        ThreadPool.SetMinThreads(64, 64);
+        ThreadPool.SetMinThreads(256, 256);
 
         var directory = Directory.CreateTempSubdirectory("chronos-sessions").FullName;
         // The sandbox's unprivileged host uid must reach the world mount below it (created 0700).
@@ -48,7 +51,8 @@ internal static class SessionsBench
             {
                 results.Add(server switch
                 {
-                    "gateway" => await GatewayAsync(directory, key, shape),
+                    "gateway" => await GatewayAsync(directory, key, shape, onFuse: true),
+                    "gateway-plain" => await GatewayAsync(directory, key, shape, onFuse: false),
                     "sshd" => await SshdAsync(directory, keyPath, key, shape),
                     _ => throw new ArgumentException($"unknown server {server}"),
                 });
@@ -62,7 +66,7 @@ internal static class SessionsBench
         return results.All(r => r.FailedOpens == 0 && r.FailedKeys == 0) ? 0 : 1;
     }
 
-    private static async Task<LoadResult> GatewayAsync(string directory, PrivateKeyFile key, LoadShape shape)
+    private static async Task<LoadResult> GatewayAsync(string directory, PrivateKeyFile key, LoadShape shape, bool onFuse)
     {
         var (program, prefix) = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet"
             ? ("dotnet", new[] { typeof(SessionsBench).Assembly.Location })
@@ -72,13 +76,18 @@ internal static class SessionsBench
         {
             start.ArgumentList.Add(argument);
         }
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        var (redis, mount, mountRoot) = await GatewayUnderTest.MountWorldAsync(Path.Combine(directory, "world"), loggers, onFuse);
+        await using var redisServer = redis;
+        start.ArgumentList.Add(mountRoot);
+        start.ArgumentList.Add(redis.ConnectionString);
         using var child = Process.Start(start)!;
         try
         {
             var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))
                 ?? throw new InvalidOperationException("the Gateway process exited before listening");
             var port = int.Parse(line["port ".Length..], CultureInfo.InvariantCulture);
-            return await SessionLoad.RunAsync("gateway", port, key, shape, () => ProcessTree.Measure(child.Id, "redis-server"));
+            return await SessionLoad.RunAsync(onFuse ? "gateway" : "gateway-plain", port, key, shape, () => ProcessTree.Measure(child.Id, "redis-server"));
         }
         finally
         {
@@ -86,6 +95,10 @@ internal static class SessionsBench
             if (!child.WaitForExit(TimeSpan.FromSeconds(60)))
             {
                 child.Kill(entireProcessTree: true);
+            }
+            if (mount is not null)
+            {
+                await mount.UnmountAsync();
             }
         }
     }
