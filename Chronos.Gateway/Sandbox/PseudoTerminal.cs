@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Chronos.Gateway.Sandbox.Native;
-using Microsoft.Win32.SafeHandles;
 
 namespace Chronos.Gateway.Sandbox;
 
@@ -12,22 +11,23 @@ namespace Chronos.Gateway.Sandbox;
 /// </summary>
 public sealed class PseudoTerminal : IDisposable
 {
-    private readonly SafeFileHandle _master;
     private int _slave;
 
-    private PseudoTerminal(SafeFileHandle master, int slave, string slavePath)
+    private PseudoTerminal(int master, int slave, string slavePath)
     {
-        _master = master;
         _slave = slave;
         SlavePath = slavePath;
-        Master = new FileStream(master, FileAccess.ReadWrite, bufferSize: 0);
+        Master = new DescriptorStream(master);
     }
 
     /// <summary>/dev/pts/N.</summary>
     public string SlavePath { get; }
 
-    /// <summary>The Gateway's end: what it writes is typed, what it reads is the screen.</summary>
-    public FileStream Master { get; }
+    /// <summary>
+    /// The Gateway's end: what it writes is typed, what it reads is the screen. Reads end with an
+    /// IOException (EIO) once the last process holding the slave has closed it.
+    /// </summary>
+    public DescriptorStream Master { get; }
 
     /// <summary>
     /// Opens a new terminal pair. Both descriptors are created close-on-exec atomically
@@ -65,7 +65,7 @@ public sealed class PseudoTerminal : IDisposable
                 throw new Win32Exception(error, "ttyname_r failed");
             }
             var path = Marshal.PtrToStringUTF8((nint)buffer)!;
-            return new PseudoTerminal(new SafeFileHandle(master, ownsHandle: true), slave, path);
+            return new PseudoTerminal(master, slave, path);
         }
         catch
         {
@@ -82,7 +82,7 @@ public sealed class PseudoTerminal : IDisposable
     public void Resize(int columns, int rows)
     {
         var size = new Winsize { Columns = (ushort)columns, Rows = (ushort)rows };
-        if (Libc.ioctl_winsize((int)_master.DangerousGetHandle(), Libc.TIOCSWINSZ, in size) != 0)
+        if (Libc.ioctl_winsize((int)Master.Handle.DangerousGetHandle(), Libc.TIOCSWINSZ, in size) != 0)
         {
             throw new Win32Exception(Marshal.GetLastPInvokeError(), "TIOCSWINSZ failed");
         }
@@ -92,7 +92,7 @@ public sealed class PseudoTerminal : IDisposable
     {
         get
         {
-            if (Libc.ioctl_get_winsize((int)_master.DangerousGetHandle(), Libc.TIOCGWINSZ, out var size) != 0)
+            if (Libc.ioctl_get_winsize((int)Master.Handle.DangerousGetHandle(), Libc.TIOCGWINSZ, out var size) != 0)
             {
                 throw new Win32Exception(Marshal.GetLastPInvokeError(), "TIOCGWINSZ failed");
             }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipes;
 
 namespace Chronos.Gateway.Sandbox;
 
@@ -28,9 +29,17 @@ public sealed class SandboxSession : IAsyncDisposable
         Cgroup = cgroup;
         _timeLimit = new CancellationTokenSource(timeLimit);
         _timeLimitKill = _timeLimit.Token.Register(Kill);
-        Input = terminal?.Master ?? process.StandardInput.BaseStream;
-        Output = terminal?.Master ?? process.StandardOutput.BaseStream;
-        Error = terminal is null ? process.StandardError.BaseStream : null;
+        if (terminal is not null)
+        {
+            Input = Output = terminal.Master;
+        }
+        else
+        {
+            // Process's own pipe streams block a pool thread per pending read; these park in epoll.
+            Input = DescriptorStream.TakeOver((PipeStream)process.StandardInput.BaseStream);
+            Output = DescriptorStream.TakeOver((PipeStream)process.StandardOutput.BaseStream);
+            Error = DescriptorStream.TakeOver((PipeStream)process.StandardError.BaseStream);
+        }
         _exit = WaitAsync();
     }
 
@@ -147,6 +156,12 @@ public sealed class SandboxSession : IAsyncDisposable
         {
         }
         Cgroup?.Dispose();
+        if (_terminal is null)
+        {
+            Input.Dispose();
+            Output.Dispose();
+            Error?.Dispose();
+        }
         _terminal?.Dispose();
         _process.Dispose();
         _timeLimit.Dispose();

@@ -1,6 +1,7 @@
 // Chronos benchmark harness: `dotnet run -c Release --project bench/Chronos.Bench -- <area> [args]`.
 // Each area lives in its own file and registers one line here.
 using Chronos.Bench;
+using Chronos.Bench.Sessions;
 using Chronos.Bench.SshCrypto;
 using Chronos.Bench.SshServer;
 
@@ -11,6 +12,9 @@ var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["persona"] = PersonaBench.RunAsync,
     ["ssh-crypto"] = SshCryptoBench.RunAsync,
     ["ssh"] = SshServerBench.RunAsync,
+    ["sessions"] = SessionsBench.RunAsync,
+    // The Gateway side of `sessions`, started by it as a child process.
+    ["sessions-gateway"] = GatewayUnderTest.RunAsync,
 };
 
 if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))

@@ -10,13 +10,12 @@ internal static partial class Libc
     // asm-generic/ioctls.h
     internal const nuint TIOCSWINSZ = 0x5414;
     internal const nuint TIOCGWINSZ = 0x5413;
-    // fcntl.h
-
     // fcntl.h / asm-generic/ioctls.h
     internal const int O_RDWR = 0x2;
     internal const int O_NOCTTY = 0x100;
     internal const int O_CLOEXEC = 0x80000;
     internal const nuint TIOCGPTPEER = 0x5441;
+    internal const int F_DUPFD_CLOEXEC = 1030;
 
     [LibraryImport(Library, SetLastError = true)]
     internal static partial int posix_openpt(int flags);
@@ -39,6 +38,31 @@ internal static partial class Libc
 
     [LibraryImport(Library, SetLastError = true)]
     internal static partial int close(int fd);
+
+    [LibraryImport(Library, SetLastError = true)]
+    internal static partial int fcntl(int fd, int command, int argument);
+
+    /// <summary>
+    /// A close-on-exec duplicate, atomically (F_DUPFD_CLOEXEC): dup(2) would let a concurrent
+    /// fork for another session inherit it.
+    /// </summary>
+    internal static int DuplicateCloseOnExec(SafeHandle handle)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var duplicate = fcntl((int)handle.DangerousGetHandle(), F_DUPFD_CLOEXEC, 0);
+            return duplicate >= 0 ? duplicate : throw new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError(), "F_DUPFD_CLOEXEC failed");
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
 
     [LibraryImport(Library, SetLastError = true)]
     internal static unsafe partial int ttyname_r(int fd, byte* buffer, nuint length);

@@ -17,7 +17,13 @@ internal sealed class Sshd : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<Sshd> StartAsync(string directory, string authorizedKey)
+    public int ProcessId => _process.Id;
+
+    /// <param name="homeOnTmpfs">
+    /// Run sshd in a mount namespace of its own with a fresh tmpfs on /root, so root's sessions
+    /// start in an empty home in memory (the world a Chronos session sees is in memory too).
+    /// </param>
+    public static async Task<Sshd> StartAsync(string directory, string authorizedKey, bool homeOnTmpfs = false)
     {
         var keys = Path.Combine(directory, "sshd");
         Directory.CreateDirectory(keys);
@@ -33,8 +39,12 @@ internal sealed class Sshd : IAsyncDisposable
             $"HostKey {keys}/ssh_host_ed25519_key", "PidFile none", "UsePAM yes", "KbdInteractiveAuthentication no", "PermitRootLogin yes",
             $"AuthorizedKeysFile {keys}/authorized_keys", "StrictModes no", "MaxStartups 1000", "MaxSessions 100", "",
         ]));
-        var start = new ProcessStartInfo("/usr/sbin/sshd") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var argument in new[] { "-D", "-f", config })
+        var start = new ProcessStartInfo(homeOnTmpfs ? "unshare" : "/usr/sbin/sshd") { UseShellExecute = false, RedirectStandardError = true };
+        // unshare and sh exec into sshd: the process started is sshd itself.
+        string[] arguments = homeOnTmpfs
+            ? ["-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs -o size=1g,mode=700 chronos-bench-home /root && exec /usr/sbin/sshd -D -f \"$0\"", config]
+            : ["-D", "-f", config];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
