@@ -53,6 +53,8 @@ var gateway = builder.AddProject("gateway", "../Chronos.Gateway/Chronos.Gateway.
     .WithEndpoint("ssh", sshPort)
     .WithEnvironment("Gateway__Ssh__Port", sshPort)
     .WithEnvironment("Gateway__Ssh__World", defaultWorld)
+    // The keys Persona seeded into the world's /etc/ssh, so the fingerprint matches what root sees.
+    .WithEnvironment("Gateway__Ssh__HostKeysFromWorld", "true")
     .WithEnvironment("Gateway__Ssh__Persona", wireProfile)
     .WithEnvironment("Gateway__Ssh__AuthenticationPolicy", "listed")
     .WithEnvironment("Gateway__Ssh__Credentials__root", rootPassword)

@@ -2,8 +2,11 @@ using Chronos.Gateway.Ssh;
 using Chronos.Gateway.Ssh.Auth;
 using Chronos.Gateway.Ssh.HostKeys;
 using Chronos.Hypervisor.Audit;
+using Chronos.Hypervisor.Worlds;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -24,6 +27,20 @@ public static class GatewayExtensions
             // With Redis, every attempt lands in the world's audit stream; without it, in the log.
             builder.AddRedisClient("redis");
             builder.Services.TryAddSingleton<ISshAuditSink>(sp => new HypervisorAuditSink(new AuditLog(sp.GetRequiredService<IConnectionMultiplexer>())));
+        }
+        if (builder.Configuration.GetValue($"{SshServerOptions.Section}:HostKeysFromWorld", false))
+        {
+            // The world's own /etc/ssh keys, so what the client pins is what root inside can list.
+            if (builder.Configuration.GetConnectionString("redis") is null)
+            {
+                throw new InvalidOperationException("Gateway:Ssh:HostKeysFromWorld needs ConnectionStrings:redis (the world model)");
+            }
+            builder.Services.TryAddSingleton(sp => new WorldCatalog(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<ILogger<WorldCatalog>>()));
+            builder.Services.TryAddSingleton<IHostKeyStore>(sp =>
+            {
+                var directory = sp.GetRequiredService<IOptions<SshServerOptions>>().Value.HostKeyDirectory;
+                return new WorldHostKeyStore(sp.GetRequiredService<WorldCatalog>(), new DirectoryHostKeyStore(directory), directory, sp.GetRequiredService<ILogger<WorldHostKeyStore>>());
+            });
         }
         builder.Services.TryAddSingleton<IHostKeyStore>(sp => new DirectoryHostKeyStore(sp.GetRequiredService<IOptions<SshServerOptions>>().Value.HostKeyDirectory));
         builder.Services.TryAddSingleton<IAuthenticationPolicy>(sp => CreatePolicy(sp.GetRequiredService<IOptions<SshServerOptions>>().Value));
