@@ -151,8 +151,10 @@ public static class SandboxCommandLine
 
     /// <summary>
     /// A /dev of the session's own, as bwrap's --dev makes it, except that the session's terminal
-    /// appears as /dev/pts/0 (what `tty` prints on a real host's first ssh login) instead of
-    /// bwrap's /dev/console.
+    /// appears at its own name (/dev/pts/N, as on the host) instead of bwrap's /dev/console: the
+    /// kernel names the terminal's descriptors by the host's devpts path (/proc/self/fd/0 →
+    /// /dev/pts/N), so under any other name ttyname(3) fails (`tty` says "not a tty") and ps shows
+    /// no terminal ("?").
     /// </summary>
     private static void AddDevices(List<string> args, string? terminalPath)
     {
@@ -164,7 +166,7 @@ public static class SandboxCommandLine
         args.AddRange(["--dir", "/dev/pts", "--tmpfs", "/dev/shm", "--dir", "/dev/mqueue"]);
         if (terminalPath is not null)
         {
-            args.AddRange(["--dev-bind", terminalPath, "/dev/pts/0"]);
+            args.AddRange(["--dev-bind", terminalPath, terminalPath]);
         }
         args.AddRange(
         [

@@ -24,6 +24,9 @@ public sealed class SandboxTerminalTests(SandboxWorld world) : IClassFixture<San
         var at = await screen.WaitForAsync("24 80");
         at = await screen.WaitForAsync("/dev/pts/", at);
         at = await screen.WaitForAsync("xterm-256color", at);
+        // ps names the session's terminal (the descriptor's name resolves inside).
+        await TypeAsync(session, "echo tty-$(ps -o tty= -p $$)-ok\n");
+        at = await screen.WaitForAsync("tty-pts/", at);
 
         // window-change reaches the shell.
         session.Resize(132, 43);
