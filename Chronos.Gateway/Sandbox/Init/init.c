@@ -12,8 +12,8 @@
  *    of the area is not NUL, the kernel returns the area up to its first NUL (the technique of
  *    setproctitle(3));
  *  - names itself "systemd" (PR_SET_NAME), as systemd does when the kernel starts /sbin/init;
- *  - moves to "/", points its stdio at /dev/null and closes every other descriptor it was
- *    given, as a booted init has them.
+ *  - leaves the session's terminal (setsid), moves to "/", points its stdio at /dev/null and
+ *    closes every other descriptor it was given, as a booted init has them.
  * It installs no signal handlers, so, as for any pid 1, nothing inside the sandbox can signal it.
  */
 #define _GNU_SOURCE
@@ -75,6 +75,9 @@ int main(int argc, char **argv)
         _exit(error == ENOENT ? 127 : 126);
     }
 
+    /* A session of its own: a booted init has no controlling terminal (ps shows "?"), and the
+       program keeps the session and terminal it was started in, as sshd's child does. */
+    setsid();
     if (chdir("/") != 0) {
         /* Stays where it was: nothing depends on it. */
     }

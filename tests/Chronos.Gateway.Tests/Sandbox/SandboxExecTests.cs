@@ -23,7 +23,7 @@ public sealed class SandboxExecTests(SandboxWorld world) : IClassFixture<Sandbox
         var (exit, output, error) = await RunAsync(world.PersonaSpec("root",
             "ps -ef; echo ---; ps -p 1 -o comm=; cat /proc/1/comm; readlink /proc/1/exe; tr '\\0' '\\n' < /proc/1/cmdline; echo ---; " +
             "cat /proc/version /proc/sys/kernel/osrelease /proc/sys/kernel/version; echo ---; tr '\\0' '\\n' < /proc/1/environ; echo ---; " +
-            "echo $HOME $USER; pwd; readlink /proc/1/cwd; exit 7"));
+            "echo $HOME $USER; pwd; readlink /proc/1/cwd; ps -o tty= -p 1; exit 7"));
 
         Assert.True(exit == 7, error);
         var parts = output.Split("---\n");
@@ -39,7 +39,7 @@ public sealed class SandboxExecTests(SandboxWorld world) : IClassFixture<Sandbox
         Assert.Contains("init=/sbin/init\n", parts[3], StringComparison.Ordinal);
         Assert.Contains("BOOT_IMAGE=/boot/vmlinuz-5.15.0-105-generic\n", parts[3], StringComparison.Ordinal);
         Assert.DoesNotContain("USER=", parts[3], StringComparison.Ordinal);
-        Assert.Equal("/root root\n/root\n/\n", parts[4]);
+        Assert.Equal("/root root\n/root\n/\n?\n", parts[4]);
     }
 
     [Fact]

@@ -27,6 +27,12 @@ public sealed class SandboxTerminalTests(SandboxWorld world) : IClassFixture<San
         // ps names the session's terminal (the descriptor's name resolves inside).
         await TypeAsync(session, "echo tty-$(ps -o tty= -p $$)-ok\n");
         at = await screen.WaitForAsync("tty-pts/", at);
+        if (underInit)
+        {
+            // A booted init has no controlling terminal.
+            await TypeAsync(session, "echo init-$(ps -o tty= -p 1)-tty\n");
+            at = await screen.WaitForAsync("init-?-tty", at);
+        }
 
         // window-change reaches the shell.
         session.Resize(132, 43);
