@@ -29,11 +29,15 @@ var hypervisor = builder.AddProject("hypervisor", "../Chronos.Hypervisor/Chronos
     .WithReference(redis).WaitFor(redis);
 
 // Content for ghost files and lazy directories; needs only the world model.
-// It also creates and seeds the default world at start, so the mount below finds it.
+// It also creates and seeds the default world at start, so the mount below finds it. A world
+// keeps the lower directory it was created with, so Persona creates it with the one Fuse serves,
+// and overlays the persona's files (os-release, lsb-release, issue ...) on the layer's.
 var persona = builder.AddProject("persona", "../Chronos.Persona/Chronos.Persona.csproj")
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Chronos__Persona__Seed__World", defaultWorld)
-    .WithEnvironment("Chronos__Persona__Seed__Persona", defaultPersona);
+    .WithEnvironment("Chronos__Persona__Seed__Persona", defaultPersona)
+    .WithEnvironment("Chronos__Persona__Seed__LowerDirectory", LowerDirectory)
+    .WithLowerInclude("Chronos__Persona__Seed__LowerInclude");
 
 // Mounts every world under /run/chronos/worlds (root, /dev/fuse). Waits for Persona: the first
 // lookup in a lazy directory asks it, and a mount must not answer ENOENT because Persona is late.
@@ -43,6 +47,9 @@ var fuse = builder.AddProject("fuse", "../Chronos.Fuse/Chronos.Fuse.csproj")
     .WithEnvironment("Chronos__Fuse__Worlds__0", defaultWorld)
     // Persona ids 0..65535 appear on the host as 100000.. : the sandboxes' user namespace map.
     .WithEnvironment("Chronos__Fuse__UidShift", IdShift)
+    // The host's programs and libraries, read-only, under the persona's files.
+    .WithEnvironment("Chronos__Fuse__LowerDirectory", LowerDirectory)
+    .WithLowerInclude("Chronos__Fuse__LowerInclude")
     .WithPrerequisite(Prerequisite.Root("FUSE mounts with allow_other for sandboxed users"))
     .WithPrerequisite(Prerequisite.PathExists("/dev/fuse", "modprobe fuse (and apt-get install fuse3)"))
     .WithPrerequisite(Prerequisite.Command("fusermount3", "fuse3"));
@@ -53,6 +60,8 @@ var gateway = builder.AddProject("gateway", "../Chronos.Gateway/Chronos.Gateway.
     .WithEndpoint("ssh", sshPort)
     .WithEnvironment("Gateway__Ssh__Port", sshPort)
     .WithEnvironment("Gateway__Ssh__World", defaultWorld)
+    // The keys Persona seeded into the world's /etc/ssh, so the fingerprint matches what root sees.
+    .WithEnvironment("Gateway__Ssh__HostKeysFromWorld", "true")
     .WithEnvironment("Gateway__Ssh__Persona", wireProfile)
     .WithEnvironment("Gateway__Ssh__AuthenticationPolicy", "listed")
     .WithEnvironment("Gateway__Ssh__Credentials__root", rootPassword)
@@ -62,8 +71,6 @@ var gateway = builder.AddProject("gateway", "../Chronos.Gateway/Chronos.Gateway.
     .WithEnvironment("Gateway__Sandbox__Enabled", "true")
     .WithEnvironment("Gateway__Sandbox__MountRoot", MountRoot)
     .WithEnvironment("Gateway__Sandbox__IdShift", IdShift)
-    // The persona world has no lower layer yet: the host's /usr is bound read-only into sessions.
-    .WithEnvironment("Gateway__Sandbox__ReadOnlyBinds__0", "/usr")
     .WithPrerequisite(Prerequisite.Command("bwrap", "bubblewrap"))
     .WithPrerequisite(Prerequisite.Command("newuidmap", "uidmap"));
 
@@ -73,4 +80,18 @@ internal static partial class Program
 {
     private const string MountRoot = "/run/chronos/worlds";
     private const string IdShift = "100000";
+
+    // The lower layer of the default world: the host's merged /usr and its links, nothing else of
+    // the host (its /etc, /home, /root stay out; the persona provides them).
+    private const string LowerDirectory = "/";
+    private static readonly string[] LowerInclude = ["usr", "bin", "sbin", "lib", "lib64"];
+
+    private static IResourceBuilder<ProjectResource> WithLowerInclude(this IResourceBuilder<ProjectResource> project, string variable)
+    {
+        for (var i = 0; i < LowerInclude.Length; i++)
+        {
+            project = project.WithEnvironment($"{variable}__{i}", LowerInclude[i]);
+        }
+        return project;
+    }
 }

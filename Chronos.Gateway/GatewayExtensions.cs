@@ -8,6 +8,7 @@ using Chronos.Hypervisor.Worlds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -35,6 +36,20 @@ public static class GatewayExtensions
             // Branches live in Redis: a policy that cannot be honoured must stop the start, not fall back to Shared.
             throw new OptionsValidationException(WorldAssignmentOptions.Section, typeof(WorldAssignmentOptions),
                 [$"{WorldAssignmentOptions.Section}:Policy needs Redis (ConnectionStrings:redis)"]);
+        }
+        if (builder.Configuration.GetValue($"{SshServerOptions.Section}:HostKeysFromWorld", false))
+        {
+            // The world's own /etc/ssh keys, so what the client pins is what root inside can list.
+            if (builder.Configuration.GetConnectionString("redis") is null)
+            {
+                throw new InvalidOperationException("Gateway:Ssh:HostKeysFromWorld needs ConnectionStrings:redis (the world model)");
+            }
+            builder.Services.TryAddSingleton(sp => new WorldCatalog(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<ILogger<WorldCatalog>>()));
+            builder.Services.TryAddSingleton<IHostKeyStore>(sp =>
+            {
+                var directory = sp.GetRequiredService<IOptions<SshServerOptions>>().Value.HostKeyDirectory;
+                return new WorldHostKeyStore(sp.GetRequiredService<WorldCatalog>(), new DirectoryHostKeyStore(directory), directory, sp.GetRequiredService<ILogger<WorldHostKeyStore>>());
+            });
         }
         builder.Services.TryAddSingleton<IHostKeyStore>(sp => new DirectoryHostKeyStore(sp.GetRequiredService<IOptions<SshServerOptions>>().Value.HostKeyDirectory));
         builder.Services.TryAddSingleton<IAuthenticationPolicy>(sp => CreatePolicy(sp.GetRequiredService<IOptions<SshServerOptions>>().Value));

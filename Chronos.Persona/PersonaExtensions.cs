@@ -38,11 +38,11 @@ public static class PersonaExtensions
         builder.Services.AddSingleton<IContentOrigin>(sp => sp.GetRequiredService<PersonaContentOrigin>());
 
         // The default world of a local deployment: seeded once, at start, before any mount asks.
-        var seedWorld = builder.Configuration["Chronos:Persona:Seed:World"];
-        if (!string.IsNullOrWhiteSpace(seedWorld))
+        var seed = new StartupSeedOptions();
+        builder.Configuration.GetSection(StartupSeedOptions.Section).Bind(seed);
+        if (!string.IsNullOrWhiteSpace(seed.World))
         {
-            var seedPersona = builder.Configuration["Chronos:Persona:Seed:Persona"] ?? "web-ubuntu2204";
-            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSeeding>(sp, seedWorld, seedPersona));
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSeeding>(sp, seed));
         }
         return builder;
     }

@@ -9,8 +9,9 @@ namespace Chronos.Gateway.Sandbox;
 /// newuidmap and /etc/subuid) so "root" inside is an unprivileged host uid →
 /// <c>prlimit</c> (CPU, file size, open files, address space) →
 /// <c>bwrap</c> (mount, pid, net, ipc, uts and cgroup namespaces; the world mount at "/";
-/// /proc and /dev of its own; a clean environment) → the user's shell, through <c>setpriv</c>
-/// when the user is not root. Every value is a separate argument: nothing is ever parsed by a
+/// /proc and /dev of its own, the persona's kernel files over /proc's; a clean environment) →
+/// pid 1 as a host's init (<see cref="InitPath"/>, when the spec has one) → the user's shell,
+/// through <c>setpriv</c> when the user is not root. Every value is a separate argument: nothing is ever parsed by a
 /// shell, so no user name, command or variable can inject options.
 /// </summary>
 public static class SandboxCommandLine
@@ -22,6 +23,11 @@ public static class SandboxCommandLine
         "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
         "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
     ];
+
+    /// <summary>Where pid 1's program appears inside (systemd's place on Ubuntu and Debian), and the name it is started by.</summary>
+    public const string InitPath = "/usr/lib/systemd/systemd";
+
+    public const string InitCommand = "/sbin/init";
 
     /// <summary>
     /// The wrapper run by /bin/sh on the host (as root, before any sandboxing): it joins the
@@ -36,9 +42,6 @@ public static class SandboxCommandLine
         unset CHRONOS_TTY
         exec setsid -w "$@"
         """;
-
-    /// <summary>Run inside the sandbox: the program's stdio becomes the terminal as the sandbox names it.</summary>
-    public const string ReopenTerminalScript = "exec \"$@\" <>/dev/pts/0 >&0 2>&0";
 
     public static IReadOnlyList<string> Build(SandboxSpec spec, string? term, string? terminalPath = null)
     {
@@ -66,10 +69,18 @@ public static class SandboxCommandLine
         {
             args.AddRange(["--ro-bind", host, inside]);
         }
+        if (spec.InitProgram is not null)
+        {
+            args.AddRange(["--ro-bind", spec.InitProgram, InitPath]);
+        }
         args.AddRange(
         [
             "--proc", "/proc",
         ]);
+        foreach (var (host, inside) in spec.ProcFiles)
+        {
+            args.AddRange(["--ro-bind", host, inside]);
+        }
         AddDevices(args, terminalPath);
         args.AddRange(
         [
@@ -79,9 +90,22 @@ public static class SandboxCommandLine
             "--chdir", spec.Home,
             "--clearenv",
         ]);
-        foreach (var (name, value) in Environment(spec, term))
+        if (spec.InitProgram is null)
         {
-            args.AddRange(["--setenv", name, value]);
+            foreach (var (name, value) in Environment(spec, term))
+            {
+                args.AddRange(["--setenv", name, value]);
+            }
+        }
+        else
+        {
+            // The session's program gets its environment from init's arguments (below); init
+            // keeps what the kernel and initramfs give an init, for /proc/1/environ.
+            foreach (var (name, value) in InitEnvironment(spec))
+            {
+                args.AddRange(["--setenv", name, value]);
+            }
+            args.Add("--as-pid-1");
         }
 
         // The bounding set is the same for everyone, so a persona user's sudo or su works as on
@@ -92,6 +116,15 @@ public static class SandboxCommandLine
             args.AddRange(["--cap-add", capability]);
         }
         args.Add("--");
+        if (spec.InitProgram is not null)
+        {
+            args.Add(InitCommand);
+            foreach (var (name, value) in Environment(spec, term))
+            {
+                args.Add(name + "=" + value);
+            }
+            args.Add("--");
+        }
         if (spec.Uid != 0)
         {
             // setpriv drops to the persona user inside the one user namespace, so every other
@@ -104,13 +137,6 @@ public static class SandboxCommandLine
             ]);
         }
 
-        if (terminalPath is not null)
-        {
-            // The terminal was opened on the host as /dev/pts/N, a path that does not exist
-            // inside, so ttyname(3) fails and `tty` prints "not a tty" (for every session but the
-            // host's first terminal). Opened again as /dev/pts/0, by the user, it is found.
-            args.AddRange(["/bin/sh", "-c", ReopenTerminalScript, "-sh"]);
-        }
         args.Add(spec.Shell);
         if (spec.Command is null)
         {
@@ -125,8 +151,10 @@ public static class SandboxCommandLine
 
     /// <summary>
     /// A /dev of the session's own, as bwrap's --dev makes it, except that the session's terminal
-    /// appears as /dev/pts/0 (what `tty` prints on a real host's first ssh login) instead of
-    /// bwrap's /dev/console.
+    /// appears at its own name (/dev/pts/N, as on the host) instead of bwrap's /dev/console: the
+    /// kernel names the terminal's descriptors by the host's devpts path (/proc/self/fd/0 →
+    /// /dev/pts/N), so under any other name ttyname(3) fails (`tty` says "not a tty") and ps shows
+    /// no terminal ("?").
     /// </summary>
     private static void AddDevices(List<string> args, string? terminalPath)
     {
@@ -138,7 +166,7 @@ public static class SandboxCommandLine
         args.AddRange(["--dir", "/dev/pts", "--tmpfs", "/dev/shm", "--dir", "/dev/mqueue"]);
         if (terminalPath is not null)
         {
-            args.AddRange(["--dev-bind", terminalPath, "/dev/pts/0"]);
+            args.AddRange(["--dev-bind", terminalPath, terminalPath]);
         }
         args.AddRange(
         [
@@ -149,6 +177,31 @@ public static class SandboxCommandLine
             "--symlink", "/proc/kcore", "/dev/core",
             "--symlink", "pts/ptmx", "/dev/ptmx",
         ]);
+    }
+
+    /// <summary>pid 1's environment on an Ubuntu or Debian host booted through an initramfs.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> InitEnvironment(SandboxSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        List<KeyValuePair<string, string>> environment =
+        [
+            new("HOME", "/"),
+            new("init", InitCommand),
+            new("NETWORK_SKIP_ENSLAVED", ""),
+            new("TERM", "linux"),
+        ];
+        if (spec.KernelRelease is { Length: > 0 } release)
+        {
+            environment.Add(new("BOOT_IMAGE", "/boot/vmlinuz-" + release));
+        }
+        environment.AddRange(
+        [
+            new("drop_caps", ""),
+            new("PATH", "/sbin:/usr/sbin:/bin:/usr/bin"),
+            new("PWD", "/"),
+            new("rootmnt", "/root"),
+        ]);
+        return environment;
     }
 
     /// <summary>The environment sshd gives a session, plus what the client sent; ours wins on conflict.</summary>

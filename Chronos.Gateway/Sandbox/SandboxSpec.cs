@@ -8,6 +8,20 @@ public sealed record SandboxSpec
     public required string RootDirectory { get; init; }
     /// <summary>Host directories shown read-only inside (for a world without a lower layer), host path to sandbox path.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ReadOnlyBinds { get; init; } = [];
+    /// <summary>
+    /// Files bound read-only over the session's procfs, host path to sandbox path: the persona's
+    /// /proc/version and /proc/sys/kernel/{osrelease,version}, which the world keeps under its
+    /// own (otherwise hidden) /proc.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ProcFiles { get; init; } = [];
+    /// <summary>
+    /// Host path of the sandbox's pid 1 (Sandbox/Init/init.c), bound over the world's
+    /// /usr/lib/systemd/systemd and started as /sbin/init; null for bubblewrap's own reaper,
+    /// whose command line shows as pid 1.
+    /// </summary>
+    public string? InitProgram { get; init; }
+    /// <summary>The persona's kernel release (uname -r), for what pid 1's environment says it booted.</summary>
+    public string? KernelRelease { get; init; }
     public required string Hostname { get; init; }
     public required string UserName { get; init; }
     public uint Uid { get; init; }

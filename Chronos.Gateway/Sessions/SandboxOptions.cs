@@ -30,6 +30,16 @@ public sealed class SandboxOptions
     /// <summary>Host directories bound read-only into every session (for worlds without a lower layer), "host=sandbox".</summary>
     public List<string> ReadOnlyBinds { get; set; } = [];
 
+    /// <summary>
+    /// Host path of the program that runs as every session's pid 1, shown as /sbin/init
+    /// (Sandbox/Init/init.c, built next to the Gateway as chronos-init); empty for bubblewrap's
+    /// own reaper. Used only in worlds that have /usr/lib/systemd/systemd and /usr/sbin/init.
+    /// </summary>
+    public string Init { get; set; } = Path.Combine(AppContext.BaseDirectory, "chronos-init");
+
+    /// <summary>The <see cref="Init"/> program when it is set and exists.</summary>
+    public string? InitProgram => Init is { Length: > 0 } init && File.Exists(init) ? init : null;
+
     public int MaxProcesses { get; set; } = 256;
     public long MemoryBytes { get; set; } = 512L << 20;
     public int CpuSeconds { get; set; } = 600;

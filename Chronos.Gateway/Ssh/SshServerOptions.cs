@@ -17,6 +17,13 @@ public sealed class SshServerOptions
 
     public string HostKeyDirectory { get; set; } = "/var/lib/chronos/hostkeys";
 
+    /// <summary>
+    /// Serve the world's own /etc/ssh/ssh_host_*_key (read from the world model in Redis), so the
+    /// fingerprint the client sees matches the keys root finds inside; <see cref="HostKeyDirectory"/>
+    /// only for a world that has none.
+    /// </summary>
+    public bool HostKeysFromWorld { get; set; }
+
     public string ModuliPath { get; set; } = "/etc/ssh/moduli";
 
     public TimeSpan LoginGraceTime { get; set; } = TimeSpan.FromSeconds(120);

@@ -105,6 +105,13 @@ public interface IWorldFileSystem
     ValueTask<FsResult<bool>> PopulateDirectoryAsync(ulong dir, IReadOnlyList<DeclaredEntry> entries, bool onlyIfLazy, OpContext context, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds each declared entry whose name is not present and leaves a lazy directory lazy, with
+    /// its origin: when the origin populates it later, the entries added here shadow the origin's
+    /// of the same name (a persona's /usr/lib/os-release over a lower layer's).
+    /// </summary>
+    ValueTask<FsResult<bool>> OverlayDirectoryAsync(ulong dir, IReadOnlyList<DeclaredEntry> entries, OpContext context, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Compare-and-set of a Ghost or Lower file's bytes into the chunk store. Size, mode, owner and
     /// times do not change (for a Ghost file the content must already be fitted to the declared
     /// size: EINVAL otherwise). Returns false when the file was already Stored (the first commit

@@ -6,10 +6,16 @@ namespace Chronos.Hypervisor.FileSystem;
 /// <summary>Lazy directories: the persona's (or the lower layer's) entries are decided once, atomically.</summary>
 internal sealed partial class WorldFileSystem
 {
-    public async ValueTask<FsResult<bool>> PopulateDirectoryAsync(ulong dir, IReadOnlyList<DeclaredEntry> entries, bool onlyIfLazy, OpContext context, CancellationToken cancellationToken = default)
+    public ValueTask<FsResult<bool>> PopulateDirectoryAsync(ulong dir, IReadOnlyList<DeclaredEntry> entries, bool onlyIfLazy, OpContext context, CancellationToken cancellationToken = default) =>
+        PopulateAsync(dir, entries, onlyIfLazy ? "1" : "0", context, cancellationToken);
+
+    public ValueTask<FsResult<bool>> OverlayDirectoryAsync(ulong dir, IReadOnlyList<DeclaredEntry> entries, OpContext context, CancellationToken cancellationToken = default) =>
+        PopulateAsync(dir, entries, "o", context, cancellationToken);
+
+    private async ValueTask<FsResult<bool>> PopulateAsync(ulong dir, IReadOnlyList<DeclaredEntry> entries, string mode, OpContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var args = new List<RedisValue> { Session(context), dir, onlyIfLazy ? "1" : "0", entries.Count };
+        var args = new List<RedisValue> { Session(context), dir, mode, entries.Count };
         var names = new HashSet<string>(StringComparer.Ordinal);
         var uploads = new List<(string Sha, byte[] Bytes)>();
         foreach (var entry in entries)

@@ -1,6 +1,8 @@
 -- populate: decides a directory's entries once (seeding, lazy directories) and clears its lazy flag.
 -- KEYS: 1 meta, 2 usage, 3 audit, 4 next_ino, 5 dir inode, 6 dir, 7 dirseq
--- ARGV: 1 session, 2 dir ino, 3 only if lazy ('1'|'0'), 4 entry count, then per entry 14 fields
+-- ARGV: 1 session, 2 dir ino, 3 mode ('1' only if lazy, '0' always, 'o' overlay: add and keep the
+--       lazy flag and origin, so the origin's later population adds only the names not present),
+--       4 entry count, then per entry 14 fields
 --       {name, mode, uid, gid, size, rdev, mtime, atime, ctime ('' = now), content state
 --        (0 Stored, 1 Ghost, 2 Lower), symlink target, lazy ('1'|'0'), origin, chunk count}
 --       followed by chunk count groups {index, sha} of stored content (blobs uploaded first).
@@ -69,7 +71,7 @@ for _, e in ipairs(entries) do
   end
   add_entry(KEYS[5], KEYS[6], KEYS[7], name, ino)
 end
-redis.call('HDEL', KEYS[5], 'z', 'o')
+if ARGV[3] ~= 'o' then redis.call('HDEL', KEYS[5], 'z', 'o') end
 redis.call('HINCRBY', USAGE, 'i', inodes)
 redis.call('HINCRBY', USAGE, 'b', bytes)
 audit(ARGV[1], 'populate', dirino, '', { 'count', #entries })

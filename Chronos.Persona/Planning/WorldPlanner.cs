@@ -30,6 +30,7 @@ public static partial class WorldPlanner
         {
             Skeleton(b);
         }
+        Kernel(b);
         Etc(b);
         Ssh(b, hostKeys);
         Homes(b);

@@ -19,6 +19,15 @@ public sealed record SeedOptions
     /// <summary>Origins of other schemes (the Fuse layer's "lower"): a lazy directory of theirs is populated by them before the persona adds to it.</summary>
     public IReadOnlyList<IContentOrigin> OtherOrigins { get; init; } = [];
 
+    /// <summary>
+    /// The world's lower layer, when seeding runs where it is visible. A lazy lower directory then
+    /// is not populated but overlaid: the persona's entries are added, the directory stays lazy,
+    /// and the Fuse layer later adds the layer's other names under them (so the persona's
+    /// /usr/lib/os-release shadows the host's). Planned directories that continue a lower
+    /// directory stay lazy with its origin.
+    /// </summary>
+    public LowerDirectoryView? Lower { get; init; }
+
     /// <summary>The world's "now"; the clock when null.</summary>
     public DateTimeOffset? Now { get; init; }
 }
@@ -60,7 +69,8 @@ public sealed class WorldSeeder(IConnectionMultiplexer redis, HoneytokenRegistry
             cancellationToken.ThrowIfCancellationRequested();
             var ino = await ResolveDirectoryAsync(world, directory, inodes, cancellationToken);
             var attributes = (await world.GetAttrAsync(ino, cancellationToken)).Value;
-            if (attributes.IsLazyDirectory && !GhostOrigin.TryParse(attributes.Origin, out _))
+            var lowerPath = options.Lower is not null && attributes.IsLazyDirectory ? LowerPathOf(attributes.Origin) : null;
+            if (attributes.IsLazyDirectory && lowerPath is null && !GhostOrigin.TryParse(attributes.Origin, out _))
             {
                 await PopulateForeignAsync(world, attributes, options, cancellationToken);
             }
@@ -78,11 +88,13 @@ public sealed class WorldSeeder(IConnectionMultiplexer redis, HoneytokenRegistry
                     // The lower layer's file (a stock /etc/hostname, a symlink to another zone) gives way to the persona's.
                     await world.UnlinkAsync(ino, entry.Name, OpContext.System, cancellationToken);
                 }
-                toAdd.Add(entry);
+                toAdd.Add(lowerPath is null ? entry : OverLower(entry, lowerPath, options.Lower!));
             }
             if (toAdd.Count > 0)
             {
-                var populated = await world.PopulateDirectoryAsync(ino, toAdd, onlyIfLazy: false, OpContext.System, cancellationToken);
+                var populated = lowerPath is null
+                    ? await world.PopulateDirectoryAsync(ino, toAdd, onlyIfLazy: false, OpContext.System, cancellationToken)
+                    : await world.OverlayDirectoryAsync(ino, toAdd, OpContext.System, cancellationToken);
                 if (!populated.IsOk)
                 {
                     throw new InvalidOperationException($"seeding {world.World}: populating {directory} failed with {populated.Error}");
@@ -111,6 +123,22 @@ public sealed class WorldSeeder(IConnectionMultiplexer redis, HoneytokenRegistry
         await WorldRecord.MarkCompleteAsync(_db, world.World);
         Log.Seeded(_logger, world.World, persona.Name, directories, entries, plan.Honeytokens.Count);
         return new SeedResult(world.World, persona.Name, false, directories, entries, plan.Honeytokens.Count);
+    }
+
+    private const string LowerScheme = "lower:";
+
+    private static string? LowerPathOf(string? origin) =>
+        origin is not null && origin.StartsWith(LowerScheme, StringComparison.Ordinal) ? origin[LowerScheme.Length..] : null;
+
+    /// <summary>A planned directory that the lower layer also has stays lazy with the layer's origin, so its lower entries still appear under the persona's.</summary>
+    private static DeclaredEntry OverLower(DeclaredEntry entry, string parentLowerPath, LowerDirectoryView lower)
+    {
+        if (FileModes.KindOf(entry.Mode) != FileKind.Directory || entry.Lazy)
+        {
+            return entry;
+        }
+        var path = parentLowerPath.Length == 0 ? entry.Name : parentLowerPath + "/" + entry.Name;
+        return lower.HasDirectory(path) ? entry with { Lazy = true, Origin = LowerScheme + path } : entry;
     }
 
     private static bool IsLowerLayer(InodeAttributes present, DeclaredEntry planned) =>

@@ -183,4 +183,32 @@ public sealed class ContentTests(RedisFixture redis) : IClassFixture<RedisFixtur
         Assert.Equal([".", "..", "log"], (await fs.ListAsync(lazy.Ino)).Select(e => e.Name));
         await redis.AssertCleanAsync(fs.World);
     }
+
+    [Fact]
+    public async Task An_overlay_keeps_a_lazy_directory_lazy_and_its_names_win_over_the_later_population()
+    {
+        var fs = await redis.NewWorldAsync();
+        var mtime = new Timespec(1_600_000_000, 0);
+        await fs.PopulateDirectoryAsync(Root, [new DeclaredEntry { Name = "usr", Mode = FileModes.S_IFDIR | 0x1ED, Mtime = mtime, Lazy = true, Origin = "lower:usr" }], onlyIfLazy: false, OpContext.System).Ok();
+        var usr = await fs.LookupAsync(Root, "usr").Ok();
+
+        // The persona's os-release goes in first; the directory stays lazy with its origin.
+        Assert.True(await fs.OverlayDirectoryAsync(usr.Ino, [new DeclaredEntry { Name = "os-release", Mode = File, Size = 7, Mtime = mtime, InlineContent = "ubuntu\n"u8.ToArray() }], OpContext.System).Ok());
+        var overlaid = await fs.GetAttrAsync(usr.Ino).Ok();
+        Assert.True(overlaid.IsLazyDirectory);
+        Assert.Equal("lower:usr", overlaid.Origin);
+
+        // The layer's population adds only the names not present, then the directory is decided.
+        Assert.True(await fs.PopulateDirectoryAsync(usr.Ino,
+        [
+            new DeclaredEntry { Name = "os-release", Mode = File, Size = 7, Mtime = mtime, Content = ContentState.Lower, Origin = "lower:usr/os-release" },
+            new DeclaredEntry { Name = "bin", Mode = FileModes.S_IFDIR | 0x1ED, Mtime = mtime, Lazy = true, Origin = "lower:usr/bin" },
+        ], onlyIfLazy: true, OpContext.System).Ok());
+        Assert.False((await fs.GetAttrAsync(usr.Ino)).Ok().IsLazyDirectory);
+        Assert.Equal([".", "..", "bin", "os-release"], (await fs.ListAsync(usr.Ino)).Select(e => e.Name).Order(StringComparer.Ordinal));
+        var release = await fs.LookupAsync(usr.Ino, "os-release").Ok();
+        Assert.Equal(ContentState.Stored, release.Content);
+        Assert.Equal("ubuntu\n"u8.ToArray(), await fs.ReadAllAsync(release.Ino));
+        await redis.AssertCleanAsync(fs.World);
+    }
 }

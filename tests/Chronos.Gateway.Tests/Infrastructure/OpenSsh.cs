@@ -6,7 +6,8 @@ namespace Chronos.Gateway.Tests.Infrastructure;
 public static class OpenSsh
 {
     public static Task<ProcessResult> RunAsync(int port, string command, string? password = null, string? identity = null,
-        IEnumerable<string>? options = null, string? standardInput = null, string user = GatewayFixture.User, ClientKeys? keys = null)
+        IEnumerable<string>? options = null, string? standardInput = null, string user = GatewayFixture.User, ClientKeys? keys = null,
+        string? knownHosts = null)
     {
         var (arguments, environment) = CommandLine(port, command, password, identity, options, user, keys);
         return ProcessRunner.RunAsync("ssh", arguments, standardInput: standardInput ?? "", timeout: TimeSpan.FromSeconds(60), environment: environment);
@@ -25,7 +26,9 @@ public static class OpenSsh
         List<string> arguments =
         [
             "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            // ssh takes the first value of an option: a known_hosts file makes the check strict.
+            "-o", knownHosts is null ? "StrictHostKeyChecking=no" : "StrictHostKeyChecking=yes",
+            "-o", "UserKnownHostsFile=" + (knownHosts ?? "/dev/null"),
             "-o", "BatchMode=" + (password is null ? "yes" : "no"), "-o", "ConnectTimeout=20",
             "-o", "NumberOfPasswordPrompts=1", "-o", "IdentitiesOnly=yes",
         ];

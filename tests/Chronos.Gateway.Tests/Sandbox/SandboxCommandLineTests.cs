@@ -45,6 +45,37 @@ public sealed class SandboxCommandLineTests
     }
 
     [Fact]
+    public void Under_init_the_session_environment_is_init_arguments_that_cannot_end_early()
+    {
+        var random = new Random(20261201);
+        for (var i = 0; i < 2000; i++)
+        {
+            var name = RandomText(random, random.Next(0, 12));
+            var value = random.Next(4) == 0 ? "--" : RandomText(random, random.Next(0, 40));
+            var command = RandomText(random, random.Next(0, 40));
+            var spec = Spec(command, new Dictionary<string, string> { [name] = value }) with { InitProgram = "/opt/chronos/chronos-init", KernelRelease = "5.15.0-105-generic" };
+            var args = SandboxCommandLine.Build(spec, "xterm").ToList();
+
+            Assert.Contains("--as-pid-1", args);
+            var bind = args.IndexOf("/opt/chronos/chronos-init");
+            Assert.Equal(["--ro-bind", "/opt/chronos/chronos-init", "/usr/lib/systemd/systemd"], args.Skip(bind - 1).Take(3));
+            // bwrap's "--" is followed by /sbin/init, NAME=VALUE pairs, and init's own "--": the
+            // first "--" after /sbin/init is that separator, so no variable can move it.
+            var init = args.IndexOf("--", args.IndexOf("--as-pid-1")) + 1;
+            Assert.Equal("/sbin/init", args[init]);
+            var separator = args.IndexOf("--", init);
+            var environment = args.Skip(init + 1).Take(separator - init - 1).ToList();
+            Assert.All(environment, e => Assert.True(SandboxCommandLine.IsSafeVariable(e[..e.IndexOf('=', StringComparison.Ordinal)], e[(e.IndexOf('=', StringComparison.Ordinal) + 1)..])));
+            Assert.Contains("USER=www-data", environment);
+            Assert.Equal(["/usr/bin/setpriv", "--reuid=33"], args.Skip(separator + 1).Take(2));
+            Assert.Equal(command, args[^1]);
+            // The session's variables are init's arguments, never bwrap's --setenv (that is init's own environment).
+            var setenv = Enumerable.Range(0, args.Count).Where(j => args[j] == "--setenv").Select(j => args[j + 1]).ToList();
+            Assert.Equal(["HOME", "init", "NETWORK_SKIP_ENSLAVED", "TERM", "BOOT_IMAGE", "drop_caps", "PATH", "PWD", "rootmnt"], setenv);
+        }
+    }
+
+    [Fact]
     public void The_session_owns_home_user_and_path_whatever_the_client_sends()
     {
         var environment = SandboxCommandLine.Environment(

@@ -18,6 +18,44 @@ public sealed class SandboxExecTests(SandboxWorld world) : IClassFixture<Sandbox
     }
 
     [Fact]
+    public async Task Pid_1_is_the_hosts_init_and_the_kernel_is_the_personas()
+    {
+        var (exit, output, error) = await RunAsync(world.PersonaSpec("root",
+            "ps -ef; echo ---; ps -p 1 -o comm=; cat /proc/1/comm; readlink /proc/1/exe; tr '\\0' '\\n' < /proc/1/cmdline; echo ---; " +
+            "cat /proc/version /proc/sys/kernel/osrelease /proc/sys/kernel/version; echo ---; tr '\\0' '\\n' < /proc/1/environ; echo ---; " +
+            "echo $HOME $USER; pwd; readlink /proc/1/cwd; ps -o tty= -p 1; exit 7"));
+
+        Assert.True(exit == 7, error);
+        var parts = output.Split("---\n");
+        // ps shows init and the session, never bwrap, the world's mount or the init's arguments.
+        var ps = parts[0].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^root +1 +0 .* /sbin/init$", ps[1]);
+        Assert.DoesNotContain("bwrap", parts[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(world.Root, parts[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("HOME=", parts[0], StringComparison.Ordinal);
+        Assert.Equal("systemd\nsystemd\n/usr/lib/systemd/systemd\n/sbin/init\n", parts[1]);
+        Assert.Equal($"{SandboxWorld.ProcVersion}\n{SandboxWorld.KernelRelease}\n#115-Ubuntu SMP Mon Apr 15 09:52:04 UTC 2024\n", parts[2]);
+        // pid 1's environment is a booted init's; the session's is its own.
+        Assert.Contains("init=/sbin/init\n", parts[3], StringComparison.Ordinal);
+        Assert.Contains("BOOT_IMAGE=/boot/vmlinuz-5.15.0-105-generic\n", parts[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("USER=", parts[3], StringComparison.Ordinal);
+        Assert.Equal("/root root\n/root\n/\n?\n", parts[4]);
+    }
+
+    [Fact]
+    public async Task Under_init_orphans_are_reaped_and_a_signal_death_is_the_shells_status()
+    {
+        // An orphaned grandchild that exits becomes a zombie of pid 1 unless pid 1 reaps it.
+        var orphans = await RunAsync(world.PersonaSpec("alice",
+            "(sh -c 'exit 0' & sleep 0.5 &) ; for i in $(seq 1 200); do z=$(ps -eo stat= | grep -c '^Z'); [ \"$z\" = 0 ] && break; sleep 0.05; done; echo zombies=$z; id -un"));
+        Assert.True(orphans.Exit == 0, orphans.Error);
+        Assert.Equal("zombies=0\nalice\n", orphans.Output);
+
+        var killed = await RunAsync(world.PersonaSpec("root", "kill -TERM $$"));
+        Assert.Equal(143, killed.Exit);
+    }
+
+    [Fact]
     public async Task Root_inside_is_an_unprivileged_host_uid_with_the_persona_hostname()
     {
         var (exit, output, _) = await RunAsync(world.Spec("root", "id -u; id -un; hostname; cat /proc/self/uid_map"));

@@ -8,10 +8,13 @@ public sealed class SandboxTerminalTests(SandboxWorld world) : IClassFixture<San
     private static Task TypeAsync(SandboxSession session, string keys) =>
         session.Input.WriteAsync(Encoding.UTF8.GetBytes(keys)).AsTask();
 
-    [Fact]
-    public async Task An_interactive_shell_has_a_real_terminal_with_job_control()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_interactive_shell_has_a_real_terminal_with_job_control(bool underInit)
     {
-        await using var session = SandboxSession.Start(world.Spec("root"), new TerminalRequest("xterm-256color", 80, 24));
+        var spec = underInit ? world.PersonaSpec("root") : world.Spec("root");
+        await using var session = SandboxSession.Start(spec, new TerminalRequest("xterm-256color", 80, 24));
         using var screen = new TerminalScreen(session.Output);
         // Type only at the prompt, as a person does: input that arrives while bash is still
         // setting up its terminal is discarded by bash, exactly as over a real sshd.
@@ -21,6 +24,15 @@ public sealed class SandboxTerminalTests(SandboxWorld world) : IClassFixture<San
         var at = await screen.WaitForAsync("24 80");
         at = await screen.WaitForAsync("/dev/pts/", at);
         at = await screen.WaitForAsync("xterm-256color", at);
+        // ps names the session's terminal (the descriptor's name resolves inside).
+        await TypeAsync(session, "echo tty-$(ps -o tty= -p $$)-ok\n");
+        at = await screen.WaitForAsync("tty-pts/", at);
+        if (underInit)
+        {
+            // A booted init has no controlling terminal.
+            await TypeAsync(session, "echo init-$(ps -o tty= -p 1)-tty\n");
+            at = await screen.WaitForAsync("init-?-tty", at);
+        }
 
         // window-change reaches the shell.
         session.Resize(132, 43);

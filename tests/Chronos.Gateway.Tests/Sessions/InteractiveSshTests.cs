@@ -92,13 +92,14 @@ public sealed class InteractiveSshTests(SandboxedGateway gateway) : IClassFixtur
     [Theory]
     [InlineData("root", "hunter2")]
     [InlineData("alice", "wonderland")]
-    public async Task The_terminal_is_pts_0_and_belongs_to_the_user(string user, string password)
+    public async Task The_terminal_has_a_name_and_belongs_to_the_user(string user, string password)
     {
         // The client's own terminal is open on the host first, so the session's is never the
-        // host's /dev/pts/0: inside it must be anyway, and the user's, as sshd leaves it.
+        // host's /dev/pts/0: tty must still name it (ttyname(3) finds it inside at its own
+        // /dev/pts/N), and it is the user's, as sshd leaves it.
         await using var ssh = await OpenSshTerminal.LoginAsync(gateway.Server.Port, user, password, gateway.Keys);
-        await ssh.TypeAsync("echo tty-$((1+1)) $(tty) $(stat -c '%U %a' /dev/pts/0)\r");
-        await ssh.Screen.WaitForAsync($"tty-2 /dev/pts/0 {user} 620");
+        await ssh.TypeAsync("t=$(tty); case $t in /dev/pts/[0-9]*) echo tty-ok-$((1+1)) $(stat -c '%U %a' $t);; *) echo tty-bad \"$t\";; esac\r");
+        await ssh.Screen.WaitForAsync($"tty-ok-2 {user} 620");
     }
 
     [Fact]

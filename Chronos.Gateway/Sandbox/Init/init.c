@@ -1,0 +1,108 @@
+/*
+ * pid 1 of a Chronos sandbox. It does what bubblewrap's own reaper does (start the session's
+ * program, reap every orphan, exit with the program's status: 128 + n for a signal), but looks
+ * like a host's init: bubblewrap's reaper shows its whole command line (every bind, the world's
+ * mount path) as pid 1 to `ps -ef`.
+ *
+ *   argv: /sbin/init NAME=VALUE... -- PROGRAM ARG...
+ *
+ * The session's program gets the NAME=VALUE list as its environment; init keeps the one it was
+ * started with (what a kernel gives an init). Before the program starts, init
+ *  - rewrites its argument area so /proc/1/cmdline reads "/sbin/init" alone: when the last byte
+ *    of the area is not NUL, the kernel returns the area up to its first NUL (the technique of
+ *    setproctitle(3));
+ *  - names itself "systemd" (PR_SET_NAME), as systemd does when the kernel starts /sbin/init;
+ *  - leaves the session's terminal (setsid), moves to "/", points its stdio at /dev/null and
+ *    closes every other descriptor it was given, as a booted init has them.
+ * It installs no signal handlers, so, as for any pid 1, nothing inside the sandbox can signal it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char **copy(char **from, int count)
+{
+    char **to = calloc((size_t)count + 1, sizeof *to);
+    for (int i = 0; to != NULL && i < count; i++) {
+        if ((to[i] = strdup(from[i])) == NULL) {
+            return NULL;
+        }
+    }
+    return to;
+}
+
+int main(int argc, char **argv)
+{
+    int separator = 1;
+    while (separator < argc && strcmp(argv[separator], "--") != 0) {
+        separator++;
+    }
+    if (separator >= argc - 1) {
+        fputs("init: usage: init NAME=VALUE... -- PROGRAM ARG...\n", stderr);
+        return 127;
+    }
+    char **environment = copy(argv + 1, separator - 1);
+    char **program = copy(argv + separator + 1, argc - separator - 1);
+    if (environment == NULL || program == NULL) {
+        return 127;
+    }
+
+    char *last = argv[argc - 1] + strlen(argv[argc - 1]);
+    size_t title = strlen(argv[0]);
+    memset(argv[0] + title, 0, (size_t)(last - argv[0]) - title);
+    *last = ' ';
+    prctl(PR_SET_NAME, "systemd", 0, 0, 0);
+
+    pid_t child = fork();
+    if (child < 0) {
+        perror("init: fork");
+        return 127;
+    }
+    if (child == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execve(program[0], program, environment);
+        int error = errno;
+        fprintf(stderr, "%s: %s\n", program[0], strerror(error));
+        _exit(error == ENOENT ? 127 : 126);
+    }
+
+    /* A session of its own: a booted init has no controlling terminal (ps shows "?"), and the
+       program keeps the session and terminal it was started in, as sshd's child does. */
+    setsid();
+    if (chdir("/") != 0) {
+        /* Stays where it was: nothing depends on it. */
+    }
+    close_range(3, ~0U, 0);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        if (null > 2) {
+            close(null);
+        }
+    }
+
+    for (;;) {
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return 127;
+        }
+        if (pid == child) {
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+    }
+}
