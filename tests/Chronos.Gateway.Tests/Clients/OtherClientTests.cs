@@ -127,7 +127,8 @@ public sealed class OtherClientTests(GatewayFixture fixture) : IClassFixture<Gat
         var ppk = Path.Combine(fixture.Keys.Directory, "id_ed25519.ppk");
         if (!File.Exists(ppk))
         {
-            (await ProcessRunner.RunAsync("puttygen", [fixture.Keys.PrivateKey("ed25519"), "-O", "private", "-o", ppk])).EnsureSuccess();
+            // stdin is given (empty): puttygen asks for a passphrase on a terminal it inherits otherwise.
+            (await ProcessRunner.RunAsync("puttygen", [fixture.Keys.PrivateKey("ed25519"), "-O", "private", "-o", ppk], standardInput: "")).EnsureSuccess();
         }
         var hostKeys = (await HostKeyFingerprintsAsync()).SelectMany(f => new[] { "-hostkey", f });
         var result = await ProcessRunner.RunAsync("plink", ["-batch", "-ssh", "-P", Port, "-i", ppk, .. hostKeys, $"{GatewayFixture.User}@127.0.0.1", "echo plink-key"],

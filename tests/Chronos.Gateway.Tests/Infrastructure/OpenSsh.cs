@@ -9,19 +9,19 @@ public static class OpenSsh
         IEnumerable<string>? options = null, string? standardInput = null, string user = GatewayFixture.User, ClientKeys? keys = null,
         string? knownHosts = null)
     {
-        var (arguments, environment) = CommandLine(port, command, password, identity, options, user, keys);
+        var (arguments, environment) = CommandLine(port, command, password, identity, options, user, keys, knownHosts);
         return ProcessRunner.RunAsync("ssh", arguments, standardInput: standardInput ?? "", timeout: TimeSpan.FromSeconds(60), environment: environment);
     }
 
     /// <summary>Starts an exec session whose stdin stays open until the test closes it (to gate a command).</summary>
     public static OpenSshProcess Start(int port, string command, string password, string user, ClientKeys keys)
     {
-        var (arguments, environment) = CommandLine(port, command, password, null, null, user, keys);
+        var (arguments, environment) = CommandLine(port, command, password, null, null, user, keys, knownHosts: null);
         return OpenSshProcess.Start(arguments, environment);
     }
 
     private static (List<string> Arguments, Dictionary<string, string?> Environment) CommandLine(int port, string command, string? password, string? identity,
-        IEnumerable<string>? options, string user, ClientKeys? keys)
+        IEnumerable<string>? options, string user, ClientKeys? keys, string? knownHosts)
     {
         List<string> arguments =
         [
