@@ -32,7 +32,8 @@ public static class SandboxExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.HostId), "Gateway:Sandbox:HostId must not be empty")
             .ValidateOnStart();
         builder.Services.TryAddSingleton<ISshSessionHandler, SandboxSessionHandler>();
-        if (builder.Configuration.GetConnectionString("redis") is not null)
+        if (builder.Configuration.GetConnectionString("redis") is not null
+            && builder.Configuration.GetValue($"{SandboxOptions.Section}:{nameof(SandboxOptions.RequestMounts)}", true))
         {
             // Worlds are mounted on request by the Chronos.Fuse of this host (mount leases in Redis).
             builder.Services.TryAddSingleton<WorldMountLeases>();

@@ -12,6 +12,10 @@ public sealed class SandboxOptions
     /// (both default to the machine name).</summary>
     public string HostId { get; set; } = Environment.MachineName;
 
+    /// <summary>With Redis: ask this host's Chronos.Fuse to mount each session's world and wait for the
+    /// mount. Off only where MountRoot holds worlds some other way (a benchmark's plain directories).</summary>
+    public bool RequestMounts { get; set; } = true;
+
     /// <summary>How long a program's start waits for Chronos.Fuse to mount its world (with Redis only).</summary>
     public TimeSpan MountWait { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -68,6 +68,8 @@ internal static class GatewayUnderTest
             ["Gateway:Ssh:AuthenticationPolicy"] = "any",
             ["Gateway:Ssh:World"] = World,
             ["Gateway:Sandbox:Enabled"] = "true",
+            // The world is mounted by this bench (or is a plain directory), not by a Chronos.Fuse service.
+            ["Gateway:Sandbox:RequestMounts"] = "false",
             ["Gateway:Sandbox:MountRoot"] = mountRoot,
             ["Gateway:Sandbox:IdShift"] = Shift.ToString(CultureInfo.InvariantCulture),
             ["Gateway:Sandbox:ReadOnlyBinds:0"] = "/usr",
