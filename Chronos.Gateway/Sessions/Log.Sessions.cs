@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(102, LogLevel.Warning, "Session {Session}: transcript could not be opened; the session goes on without one")]
     public static partial void TranscriptFailed(ILogger logger, Exception exception, string session);
 
+    [LoggerMessage(104, LogLevel.Warning, "Session {Session}: typed line {Line} could not be audited; the session goes on")]
+    public static partial void CommandAuditFailed(ILogger logger, Exception exception, string session, string line);
+
     [LoggerMessage(103, LogLevel.Warning, "Added root:{Shift}:65536 to /etc/subuid and /etc/subgid: sandboxes map persona ids onto that host range")]
     public static partial void SubordinateIdsAdded(ILogger logger, uint shift);
 }

@@ -215,13 +215,27 @@ public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISsh
         }
     }
 
-    private Task AuditLineAsync(SshSessionRequest request, TypedLine line) =>
-        audit.AppendAsync(request.World, request.SessionId, CommandOp, new Dictionary<string, string>
+    /// <summary>
+    /// Records a typed line. A failure (Redis away, the world deleted under the session) is logged
+    /// and the session goes on: an audit error must never cut the attacker's keyboard off, which
+    /// is what an exception escaping the input pump did (every key after the first Enter was lost).
+    /// </summary>
+    private async Task AuditLineAsync(SshSessionRequest request, TypedLine line)
+    {
+        try
         {
-            ["line"] = line.Text,
-            ["edited"] = line.Edited ? "1" : "0",
-            ["user"] = request.UserName,
-        });
+            await audit.AppendAsync(request.World, request.SessionId, CommandOp, new Dictionary<string, string>
+            {
+                ["line"] = line.Text,
+                ["edited"] = line.Edited ? "1" : "0",
+                ["user"] = request.UserName,
+            });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CommandAuditFailed(logger, e, request.SessionId, line.Text);
+        }
+    }
 
     private AsciicastWriter? OpenTranscript(SshSessionRequest request, int channel, TerminalRequest? terminal)
     {

@@ -10,8 +10,15 @@ public sealed class RecordingAuditSink : ISshAuditSink
 
     public IReadOnlyList<AuditRecord> Records => [.. _records];
 
+    /// <summary>Ops whose append fails, as when Redis is away or the world was deleted.</summary>
+    public ConcurrentDictionary<string, bool> FailingOps { get; } = new(StringComparer.Ordinal);
+
     public Task AppendAsync(string world, string? session, string op, IReadOnlyDictionary<string, string> extra, CancellationToken cancellationToken = default)
     {
+        if (FailingOps.ContainsKey(op))
+        {
+            return Task.FromException(new InvalidOperationException($"world {world} does not exist"));
+        }
         _records.Enqueue(new AuditRecord(world, session, op, new Dictionary<string, string>(extra)));
         return Task.CompletedTask;
     }

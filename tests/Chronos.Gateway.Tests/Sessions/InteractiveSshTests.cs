@@ -89,6 +89,26 @@ public sealed class InteractiveSshTests(SandboxedGateway gateway) : IClassFixtur
         Assert.Equal(3, await ssh.Exited.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
+    [Fact]
+    public async Task A_failing_audit_never_cuts_the_keyboard_off()
+    {
+        // Typed lines are audited on Enter; when that fails (Redis away, the world deleted), the
+        // session must go on. It once lost every key after the first Enter.
+        gateway.Server.Audit.FailingOps[Chronos.Gateway.Sessions.SandboxSessionHandler.CommandOp] = true;
+        try
+        {
+            await using var ssh = await LoginAsync();
+            await ssh.TypeAsync("echo first-$((1+1))\r");
+            var at = await ssh.Screen.WaitForAsync("first-2");
+            await ssh.TypeAsync("echo second-$((2+1))\r");
+            await ssh.Screen.WaitForAsync("second-3", at);
+        }
+        finally
+        {
+            gateway.Server.Audit.FailingOps.Clear();
+        }
+    }
+
     [Theory]
     [InlineData("root", "hunter2")]
     [InlineData("alice", "wonderland")]
