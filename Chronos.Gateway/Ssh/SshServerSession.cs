@@ -316,9 +316,19 @@ internal sealed partial class SshServerSession : IAsyncDisposable
 
     private async ValueTask WaitForSendSpaceAsync()
     {
-        while (Volatile.Read(ref _queuedPackets) > SendQueueHighWater && !_abort.IsCancellationRequested)
+        while (true)
         {
-            await Volatile.Read(ref _sendSpace).Task.WaitAsync(_abort.Token);
+            // The completion is taken before the count is read: the send loop drains the queue and
+            // only then swaps in a new completion and completes the old one, so a waiter either
+            // holds the completion that will be completed or sees the drained count. Read the other
+            // way round, a waiter could check a full queue, miss the drain, take the new completion
+            // and wait forever (nothing more is queued to wake the send loop).
+            var space = Volatile.Read(ref _sendSpace);
+            if (Volatile.Read(ref _queuedPackets) <= SendQueueHighWater || _abort.IsCancellationRequested)
+            {
+                return;
+            }
+            await space.Task.WaitAsync(_abort.Token);
         }
     }
 
