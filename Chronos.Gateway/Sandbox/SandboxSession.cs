@@ -85,7 +85,7 @@ public sealed class SandboxSession : IAsyncDisposable
             startInfo.Environment["CHRONOS_TTY"] = pty?.SlavePath ?? "";
             startInfo.Environment["CHRONOS_CGROUPS"] = cgroup is null ? "" : string.Join(' ', cgroup.Directories);
 
-            var process = Process.Start(startInfo) ?? throw new SandboxUnavailableException("/bin/sh could not be started");
+            var process = SpawnerThread.Start(startInfo);
             if (pty is not null)
             {
                 // The session reads and writes the terminal; these pipes only kept the host's stdio out.

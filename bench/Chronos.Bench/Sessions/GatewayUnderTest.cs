@@ -59,6 +59,13 @@ internal static class GatewayUnderTest
         var (directory, mountRoot, redis) = (args[0], args[1], args[2]);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // CHRONOS_BENCH_GATEWAY_LOG=Information (or another level) shows the Gateway's log on stderr.
+        if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CHRONOS_BENCH_GATEWAY_LOG"), out var level))
+        {
+            builder.Logging.SetMinimumLevel(level)
+                .AddSimpleConsole(console => console.TimestampFormat = "HH:mm:ss.fff ")
+                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:redis"] = redis,
