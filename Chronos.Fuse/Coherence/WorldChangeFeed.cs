@@ -25,17 +25,14 @@ internal sealed class WorldChangeFeed : IChangePublisher, IAsyncDisposable
     private readonly string _clientId;
     private readonly string _world;
     private readonly ILogger _logger;
-    private readonly Channel<string> _inbox = Channel.CreateBounded<string>(new BoundedChannelOptions(65536)
-    {
-        FullMode = BoundedChannelFullMode.DropOldest,
-        SingleReader = true,
-    });
+    private readonly Channel<List<Notice>> _inbox;
     private readonly Channel<string> _outbox = Channel.CreateBounded<string>(new BoundedChannelOptions(65536)
     {
         FullMode = BoundedChannelFullMode.DropOldest,
         SingleReader = true,
     });
     private FuseSession? _session;
+    private IChangeListener? _listener;
     private Thread? _notifier;
     private Task? _sender;
 
@@ -46,19 +43,76 @@ internal sealed class WorldChangeFeed : IChangePublisher, IAsyncDisposable
         _clientId = clientId;
         _logger = logger;
         _channel = RedisChannel.Literal(ChannelName(world));
+        // A notice dropped here is a kernel cache of this mount left stale until its timeout, and
+        // a directory this mount believes it knows whole may not be: the listener forgets those.
+        _inbox = Channel.CreateBounded<List<Notice>>(
+            new BoundedChannelOptions(65536) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Lost("inbox full"));
     }
 
     public static string ChannelName(string world) => $"chronos:{{{world}}}:changes";
 
-    /// <summary>Starts listening; notices are applied to <paramref name="session"/>'s kernel caches.</summary>
-    public async Task StartAsync(FuseSession session)
+    /// <summary>
+    /// Starts listening; notices are applied to <paramref name="session"/>'s kernel caches, and
+    /// <paramref name="listener"/> hears of directories changed elsewhere and of lost notices.
+    /// </summary>
+    public async Task StartAsync(FuseSession session, IChangeListener? listener = null)
     {
         _session = session;
+        _listener = listener;
         _notifier = new Thread(Notify) { IsBackground = true, Name = "fuse-inval " + _world };
         _notifier.Start();
         _sender = Task.Run(SendAsync);
-        await _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => _inbox.Writer.TryWrite(message!)).ConfigureAwait(false);
+        // Pub/sub delivers nothing sent while the connection is down: whatever was known is suspect.
+        _redis.ConnectionFailed += OnConnectionChanged;
+        _redis.ConnectionRestored += OnConnectionChanged;
+        await _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => Receive(message!)).ConfigureAwait(false);
     }
+
+    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => Lost(e.FailureType.ToString());
+
+    private void Lost(string reason)
+    {
+        Log.ChangeNoticesLost(_logger, _world, reason);
+        _listener?.NoticesLost();
+    }
+
+    /// <summary>
+    /// On Redis's reader: decodes a message once, tells the listener at once which directories
+    /// another client changed (so a lookup here stops trusting what it knew before the kernel is
+    /// even told), and queues the kernel invalidations for the notifier thread.
+    /// </summary>
+    private void Receive(string message)
+    {
+        List<Notice> notices;
+        try
+        {
+            string client;
+            (client, notices) = Decode(message);
+            if (client == _clientId)
+            {
+                return;
+            }
+        }
+        catch (FormatException ex)
+        {
+            Log.ChangeFeedFailed(_logger, _world, $"bad notice '{message}': {ex.Message}");
+            return;
+        }
+        if (_listener is { } listener)
+        {
+            foreach (var notice in notices)
+            {
+                if (notice.Name is not null)
+                {
+                    listener.DirectoryChangedElsewhere(notice.Ino);
+                }
+            }
+        }
+        _inbox.Writer.TryWrite(notices);
+    }
+
+    public void InvalidateHere(ulong ino) => _inbox.Writer.TryWrite([new Notice(ino, null)]);
 
     public void InodeChanged(ulong ino) =>
         _outbox.Writer.TryWrite("i|" + ino.ToString(CultureInfo.InvariantCulture));
@@ -95,16 +149,9 @@ internal sealed class WorldChangeFeed : IChangePublisher, IAsyncDisposable
         var reader = _inbox.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (reader.TryRead(out var message))
+            while (reader.TryRead(out var notices))
             {
-                try
-                {
-                    Apply(message);
-                }
-                catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException)
-                {
-                    Log.ChangeFeedFailed(_logger, _world, $"bad notice '{message}': {ex.Message}");
-                }
+                Apply(notices);
             }
         }
     }
@@ -140,11 +187,10 @@ internal sealed class WorldChangeFeed : IChangePublisher, IAsyncDisposable
         return (lines[0], notices);
     }
 
-    private void Apply(string message)
+    private void Apply(List<Notice> notices)
     {
         var session = _session;
-        var (client, notices) = Decode(message);
-        if (session is null || client == _clientId)
+        if (session is null)
         {
             return;
         }
@@ -163,6 +209,8 @@ internal sealed class WorldChangeFeed : IChangePublisher, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _redis.ConnectionFailed -= OnConnectionChanged;
+        _redis.ConnectionRestored -= OnConnectionChanged;
         try
         {
             await _redis.GetSubscriber().UnsubscribeAsync(_channel).ConfigureAwait(false);

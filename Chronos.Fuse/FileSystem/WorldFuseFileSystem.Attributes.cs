@@ -14,6 +14,13 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(Errno.ENAMETOOLONG);
             return;
         }
+        if (_known.IsAbsent(parent, name))
+        {
+            // A directory made here whose every change this mount saw: no Redis call (the
+            // LOOKUP before every create). See KnownDirectories.
+            request.ReplyEntry(FuseAttributes.Negative(_entryTimeout));
+            return;
+        }
         await EnsurePopulatedAsync(parent).ConfigureAwait(false);
         var found = await _world.LookupAsync(parent, name).ConfigureAwait(false);
         if (!found.IsOk)
@@ -44,7 +51,17 @@ internal sealed partial class WorldFuseFileSystem
         ReplyEntry(request, attributes);
     }
 
-    public void Forget(ulong ino, ulong lookups) => _nodes.Forget(ino, lookups);
+    public void Forget(ulong ino, ulong lookups)
+    {
+        _nodes.Forget(ino, lookups);
+        if (_known.Count > 0 && _nodes.Find(ino) is null)
+        {
+            // The kernel no longer holds the directory: no change can reach it through this
+            // mount before a lookup, which Redis answers. Keeps the known names bounded by the
+            // kernel's inode cache.
+            _known.Forget(ino);
+        }
+    }
 
     public async ValueTask GetAttrAsync(FuseRequest request, ulong ino, ulong? fh)
     {

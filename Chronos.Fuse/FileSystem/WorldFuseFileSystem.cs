@@ -16,12 +16,13 @@ namespace Chronos.Fuse.FileSystem;
 /// libfuse; the reply is sent from the continuation. See README.md for the caching and
 /// consistency rules.
 /// </summary>
-internal sealed partial class WorldFuseFileSystem : IFuseOperations
+internal sealed partial class WorldFuseFileSystem : IFuseOperations, IChangeListener
 {
     private const int MaxNameBytes = 255;
 
     private readonly IWorldFileSystem _world;
     private readonly NodeTable _nodes;
+    private readonly KnownDirectories _known = new();
     private readonly ConcurrentDictionary<ulong, OpenFile> _handles = new();
     private readonly ConcurrentDictionary<ulong, Lazy<Task>> _flights = new();
     private readonly Dictionary<string, IContentOrigin> _origins;
@@ -62,6 +63,12 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations
     internal NodeTable Nodes => _nodes;
 
     internal int OpenHandles => _handles.Count;
+
+    internal KnownDirectories Known => _known;
+
+    public void DirectoryChangedElsewhere(ulong directory) => _known.Forget(directory);
+
+    public void NoticesLost() => _known.ForgetAll();
 
     public void Init(ref FuseConnInfo connection)
     {
@@ -168,6 +175,12 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations
         if (fresh.IsOk)
         {
             _nodes.Refresh(fresh.Value);
+            if (fresh.Value.Nlink != lazy.Nlink || fresh.Value.Size != lazy.Size)
+            {
+                // Population added subdirectories (nlink) after the kernel cached the directory's
+                // attributes for the attribute timeout: `stat -c %h` must agree with `ls` at once.
+                _changes.InvalidateHere(ino);
+            }
         }
     }
 
