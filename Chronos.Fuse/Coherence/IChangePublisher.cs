@@ -23,6 +23,9 @@ internal interface IChangeListener
     /// <summary>Another client changed a name in <paramref name="directory"/>.</summary>
     void DirectoryChangedElsewhere(ulong directory);
 
+    /// <summary>Another client changed <paramref name="ino"/>'s attributes or bytes.</summary>
+    void InodeChangedElsewhere(ulong ino);
+
     /// <summary>Notices may have been lost (subscription down or restored, inbox overflow).</summary>
     void NoticesLost();
 }

@@ -107,6 +107,10 @@ internal sealed class WorldChangeFeed : IChangePublisher, IAsyncDisposable
                 {
                     listener.DirectoryChangedElsewhere(notice.Ino);
                 }
+                else
+                {
+                    listener.InodeChangedElsewhere(notice.Ino);
+                }
             }
         }
         _inbox.Writer.TryWrite(notices);

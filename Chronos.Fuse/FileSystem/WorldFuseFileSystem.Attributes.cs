@@ -65,15 +65,37 @@ internal sealed partial class WorldFuseFileSystem
 
     public async ValueTask GetAttrAsync(FuseRequest request, ulong ino, ulong? fh)
     {
-        var result = _nodes.Find(ino) is { HasDirtyHandles: true }
+        var node = _nodes.Find(ino);
+        var result = node is { HasDirtyHandles: true }
             ? await CurrentAttributesAsync(ino, Context(request)).ConfigureAwait(false)
-            : await _world.GetAttrAsync(ino).ConfigureAwait(false);
+            : await FetchAttributesAsync(node, ino).ConfigureAwait(false);
         if (!result.IsOk)
         {
             request.ReplyError(result.Error);
             return;
         }
         ReplyAttr(request, result.Value);
+    }
+
+    /// <summary>The attributes from Redis: the prefetch started after this mount's last change, when there is one that worked.</summary>
+    private async ValueTask<FsResult<InodeAttributes>> FetchAttributesAsync(Node? node, ulong ino)
+    {
+        if (node?.TakePrefetch(PrefetchMaxAgeMs) is { } prefetch)
+        {
+            try
+            {
+                var prefetched = await prefetch.ConfigureAwait(false);
+                if (prefetched.IsOk)
+                {
+                    return prefetched;
+                }
+            }
+            catch (Exception ex) when (FuseErrors.IsInfrastructure(ex))
+            {
+                // Asked again below: the answer is the read made now.
+            }
+        }
+        return await _world.GetAttrAsync(ino).ConfigureAwait(false);
     }
 
     public ValueTask SetAttrAsync(FuseRequest request, ulong ino, in Stat attr, FuseSetAttr valid, ulong? fh) =>
@@ -111,7 +133,7 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         ReplyAttr(request, result.Value);
-        _changes.InodeChanged(ino);
+        ChangedHere(ino);
     }
 
     private SetAttrRequest ToSetAttrRequest(in Stat attr, FuseSetAttr valid)

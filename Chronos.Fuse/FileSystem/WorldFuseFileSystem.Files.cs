@@ -224,6 +224,7 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         _known.End(parent, name, removed: null);
+        PrefetchAttributes(parent);
         var node = _nodes.Remember(result.Value);
         var handle = new OpenFile((ulong)Interlocked.Increment(ref _nextFh), node, flags);
         Register(handle, context);

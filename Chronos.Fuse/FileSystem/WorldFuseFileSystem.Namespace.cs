@@ -57,6 +57,7 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         _known.End(parent, name, removed: null);
+        PrefetchAttributes(parent);
         ReplyEntry(request, result.Value);
         _changes.EntryChanged(parent, name);
         _changes.InodeChanged(parent);
@@ -138,6 +139,7 @@ internal sealed partial class WorldFuseFileSystem
         if (result.IsOk)
         {
             _known.End(parent, added: null, removed: name);
+            PrefetchAttributes(parent);
         }
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)
@@ -182,6 +184,14 @@ internal sealed partial class WorldFuseFileSystem
             _known.End(parent, added: null, removed: name);
             _known.End(newParent, added: newName, removed: null);
         }
+        if (result.IsOk)
+        {
+            PrefetchAttributes(parent);
+            if (newParent != parent)
+            {
+                PrefetchAttributes(newParent);
+            }
+        }
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)
         {
@@ -207,7 +217,7 @@ internal sealed partial class WorldFuseFileSystem
         Created(request, newParent, newName, result);
         if (result.IsOk)
         {
-            _changes.InodeChanged(ino);
+            ChangedHere(ino);
         }
     }
 }
