@@ -14,7 +14,7 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(Errno.ENAMETOOLONG);
             return;
         }
-        if (_known.IsAbsent(parent, name))
+        if (name is not ("." or "..") && _known.IsAbsent(parent, name))
         {
             // A directory made here whose every change this mount saw: no Redis call (the
             // LOOKUP before every create). See KnownDirectories.
