@@ -74,4 +74,13 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "Open handle of inode {Ino} reached Redis after this mount's handle lease ran out: the inode was freed by an unlink elsewhere ({Error})")]
     public static partial void HandleRegisteredTooLate(ILogger logger, ulong ino, Errno error);
+
+    [LoggerMessage(24, LogLevel.Information, "Change notices of world {World} may have been lost ({Reason}): directories known whole are asked of Redis again")]
+    public static partial void ChangeNoticesLost(ILogger logger, string world, string reason);
+
+    [LoggerMessage(25, LogLevel.Information, "Released {Count} handles of client {ClientId} at unmount")]
+    public static partial void ReleasedHandlesAtUnmount(ILogger logger, int count, string clientId);
+
+    [LoggerMessage(26, LogLevel.Warning, "Could not release the handles of client {ClientId} at unmount ({Reason}); the next mount with this client id releases them")]
+    public static partial void ReleaseAtUnmountFailed(ILogger logger, string clientId, string reason);
 }

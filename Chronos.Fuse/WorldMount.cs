@@ -38,9 +38,14 @@ public sealed class WorldMount : IAsyncDisposable
     private readonly WorldChangeFeed? _feed;
     private readonly LowerLayer? _lower;
 
-    private WorldMount(string world, string mountPoint, FuseSession session, WorldChangeFeed? feed, LowerLayer? lower, WorldFuseFileSystem fileSystem)
+    private readonly IWorldFileSystem _world;
+    private readonly ILogger _logger;
+
+    private WorldMount(IWorldFileSystem world, string mountPoint, FuseSession session, WorldChangeFeed? feed, LowerLayer? lower, WorldFuseFileSystem fileSystem, ILogger logger)
     {
-        World = world;
+        _world = world;
+        _logger = logger;
+        World = world.World;
         MountPoint = mountPoint;
         _session = session;
         _feed = feed;
@@ -102,7 +107,7 @@ public sealed class WorldMount : IAsyncDisposable
             session.Mount(mountPoint);
             if (feed is not null)
             {
-                await feed.StartAsync(session).ConfigureAwait(false);
+                await feed.StartAsync(session, fileSystem).ConfigureAwait(false);
             }
         }
         catch
@@ -111,7 +116,7 @@ public sealed class WorldMount : IAsyncDisposable
             lower?.Dispose();
             throw;
         }
-        return new WorldMount(world.World, mountPoint, session, feed, lower, fileSystem);
+        return new WorldMount(world, mountPoint, session, feed, lower, fileSystem, logger);
     }
 
     /// <summary>Creates the directory; a dead FUSE mount on it (ENOTCONN) is detached first.</summary>
@@ -129,15 +134,41 @@ public sealed class WorldMount : IAsyncDisposable
         Directory.CreateDirectory(mountPoint);
     }
 
+    /// <summary>
+    /// Unmounts, then drops every handle this mount still holds in Redis and its handle lease,
+    /// so that inodes unlinked while open here (and any unlinked elsewhere while the lease ran)
+    /// are freed at once instead of waiting for the next mount with this client id.
+    /// </summary>
     public async Task UnmountAsync()
     {
+        if (Interlocked.Exchange(ref _unmounted, 1) != 0)
+        {
+            return;
+        }
         if (_feed is not null)
         {
             await _feed.DisposeAsync().ConfigureAwait(false);
         }
         await _session.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _lower?.Dispose();
+        // No request can open a handle any more; registrations already queued are dropped and
+        // one in flight is waited for, so none reaches Redis after the release.
+        await FileSystem.StopRegisteringAsync().ConfigureAwait(false);
+        try
+        {
+            var released = await _world.ReleaseAllHandlesAsync().ConfigureAwait(false);
+            if (released > 0)
+            {
+                Log.ReleasedHandlesAtUnmount(_logger, released, _world.ClientId);
+            }
+        }
+        catch (Exception ex) when (FuseErrors.IsInfrastructure(ex))
+        {
+            Log.ReleaseAtUnmountFailed(_logger, _world.ClientId, ex.Message);
+        }
     }
+
+    private int _unmounted;
 
     public async ValueTask DisposeAsync() => await UnmountAsync().ConfigureAwait(false);
 
@@ -150,6 +181,10 @@ public sealed class WorldMount : IAsyncDisposable
         }
 
         public void EntryChanged(ulong parent, string name)
+        {
+        }
+
+        public void InvalidateHere(ulong ino)
         {
         }
     }

@@ -20,6 +20,27 @@ internal sealed class Node(ulong ino)
     /// <summary>Last attributes seen; replaced whole (records are immutable).</summary>
     public InodeAttributes? Attributes { get; set; }
 
+    /// <summary>
+    /// A read of this directory's attributes started right after this mount's last change to it
+    /// (see WorldFuseFileSystem.PrefetchAttributes); taken by the next GETATTR, dropped by any
+    /// other change here or elsewhere.
+    /// </summary>
+    private AttributePrefetch? _prefetch;
+
+    public void Prefetch(Task<FsResult<InodeAttributes>> fetch) =>
+        Volatile.Write(ref _prefetch, new AttributePrefetch(fetch, Environment.TickCount64));
+
+    public void DropPrefetch() => Volatile.Write(ref _prefetch, null);
+
+    /// <summary>The prefetch, if one started less than <paramref name="maxAgeMs"/> ago; it is used once.</summary>
+    public Task<FsResult<InodeAttributes>>? TakePrefetch(long maxAgeMs)
+    {
+        var prefetch = Interlocked.Exchange(ref _prefetch, null);
+        return prefetch is not null && Environment.TickCount64 - prefetch.StartedAt < maxAgeMs ? prefetch.Fetch : null;
+    }
+
+    private sealed record AttributePrefetch(Task<FsResult<InodeAttributes>> Fetch, long StartedAt);
+
     /// <summary>Serialises write-out of buffered data for this inode, so buffers reach Redis in order.</summary>
     public SemaphoreSlim WriteOut { get; } = new(1, 1);
 

@@ -24,6 +24,8 @@ internal sealed class NodeTable
 
     public Node? Find(ulong ino) => _nodes.GetValueOrDefault(ino);
 
+    public IEnumerable<Node> All => _nodes.Values;
+
     public Node GetOrAdd(ulong ino) => _nodes.GetOrAdd(ino, static i => new Node(i));
 
     /// <summary>Records an entry handed to the kernel: lookup count + 1, attributes refreshed.</summary>

@@ -14,6 +14,13 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(Errno.ENAMETOOLONG);
             return;
         }
+        if (name is not ("." or "..") && _known.IsAbsent(parent, name))
+        {
+            // A directory made here whose every change this mount saw: no Redis call (the
+            // LOOKUP before every create). See KnownDirectories.
+            request.ReplyEntry(FuseAttributes.Negative(_entryTimeout));
+            return;
+        }
         await EnsurePopulatedAsync(parent).ConfigureAwait(false);
         var found = await _world.LookupAsync(parent, name).ConfigureAwait(false);
         if (!found.IsOk)
@@ -44,19 +51,51 @@ internal sealed partial class WorldFuseFileSystem
         ReplyEntry(request, attributes);
     }
 
-    public void Forget(ulong ino, ulong lookups) => _nodes.Forget(ino, lookups);
+    public void Forget(ulong ino, ulong lookups)
+    {
+        _nodes.Forget(ino, lookups);
+        if (_known.Count > 0 && _nodes.Find(ino) is null)
+        {
+            // The kernel no longer holds the directory: no change can reach it through this
+            // mount before a lookup, which Redis answers. Keeps the known names bounded by the
+            // kernel's inode cache.
+            _known.Forget(ino);
+        }
+    }
 
     public async ValueTask GetAttrAsync(FuseRequest request, ulong ino, ulong? fh)
     {
-        var result = _nodes.Find(ino) is { HasDirtyHandles: true }
+        var node = _nodes.Find(ino);
+        var result = node is { HasDirtyHandles: true }
             ? await CurrentAttributesAsync(ino, Context(request)).ConfigureAwait(false)
-            : await _world.GetAttrAsync(ino).ConfigureAwait(false);
+            : await FetchAttributesAsync(node, ino).ConfigureAwait(false);
         if (!result.IsOk)
         {
             request.ReplyError(result.Error);
             return;
         }
         ReplyAttr(request, result.Value);
+    }
+
+    /// <summary>The attributes from Redis: the prefetch started after this mount's last change, when there is one that worked.</summary>
+    private async ValueTask<FsResult<InodeAttributes>> FetchAttributesAsync(Node? node, ulong ino)
+    {
+        if (node?.TakePrefetch(PrefetchMaxAgeMs) is { } prefetch)
+        {
+            try
+            {
+                var prefetched = await prefetch.ConfigureAwait(false);
+                if (prefetched.IsOk)
+                {
+                    return prefetched;
+                }
+            }
+            catch (Exception ex) when (FuseErrors.IsInfrastructure(ex))
+            {
+                // Asked again below: the answer is the read made now.
+            }
+        }
+        return await _world.GetAttrAsync(ino).ConfigureAwait(false);
     }
 
     public ValueTask SetAttrAsync(FuseRequest request, ulong ino, in Stat attr, FuseSetAttr valid, ulong? fh) =>
@@ -94,7 +133,7 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         ReplyAttr(request, result.Value);
-        _changes.InodeChanged(ino);
+        ChangedHere(ino);
     }
 
     private SetAttrRequest ToSetAttrRequest(in Stat attr, FuseSetAttr valid)

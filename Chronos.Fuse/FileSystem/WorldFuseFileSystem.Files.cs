@@ -13,12 +13,14 @@ internal sealed partial class WorldFuseFileSystem
     private static bool OpensForWriting(int flags) =>
         (flags & LibC.O_ACCMODE) != LibC.O_RDONLY || (flags & LibC.O_TRUNC) != 0;
 
-    private static FuseFileInfo OpenReply(ulong fh) => new()
+    private static FuseFileInfo OpenReply(ulong fh, int flags) => new()
     {
         fh = fh,
         // Pages stay cached across opens: changes made here update them, changes made by other
         // mounts arrive as inval_inode notices (and AUTO_INVAL_DATA catches a changed mtime/size).
-        bits = FuseFileInfo.KeepCache,
+        // A read-only handle never buffers a byte nor records an error, so its FLUSH would do
+        // nothing: FOPEN_NOFLUSH spares every close of a read (cat, an exec'd script) that trip.
+        bits = FuseFileInfo.KeepCache | ((flags & LibC.O_ACCMODE) == LibC.O_RDONLY ? FuseFileInfo.NoFlush : 0),
     };
 
     public async ValueTask OpenAsync(FuseRequest request, ulong ino, int flags)
@@ -53,7 +55,7 @@ internal sealed partial class WorldFuseFileSystem
             handle.Lower = _lower.Layer.OpenFile(LowerOrigin.PathOf(attributes.Origin));
         }
         Register(handle, context);
-        request.ReplyOpen(OpenReply(handle.Fh));
+        request.ReplyOpen(OpenReply(handle.Fh, flags));
     }
 
     /// <summary>
@@ -174,6 +176,32 @@ internal sealed partial class WorldFuseFileSystem
         }
     }
 
+    /// <summary>
+    /// After the session stopped (unmount): no handle is registered any more, and registrations
+    /// already sent are waited for, so that the release of every handle of this client that
+    /// follows is the last word in Redis.
+    /// </summary>
+    internal async Task StopRegisteringAsync()
+    {
+        var sent = new List<Task<FsResult<bool>>>();
+        foreach (var handle in _handles.Values)
+        {
+            if (handle.MarkReleased() is { } registration)
+            {
+                sent.Add(registration);
+            }
+        }
+        _unregistered.Clear();
+        try
+        {
+            await Task.WhenAll(sent).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FuseErrors.IsInfrastructure(ex))
+        {
+            // The release that follows covers whatever did reach Redis.
+        }
+    }
+
     /// <summary>Before a change that can free an inode: every handle open here must be known to Redis.</summary>
     private ValueTask BeforeUnlinkAsync() => _unregistered.IsEmpty ? default : RegisterPendingAsync();
 
@@ -188,16 +216,19 @@ internal sealed partial class WorldFuseFileSystem
         var context = NewNodeContext(request, parent, ref mode, directory: false);
         // Before the node exists: a failure here must not leave a file the kernel was told is not there.
         await EnsureLeaseAsync().ConfigureAwait(false);
-        var result = await _world.MknodAsync(parent, name, mode, 0, context).ConfigureAwait(false);
+        _known.Begin(parent);
+        var result = await ChangeNamesAsync(parent, _world.MknodAsync(parent, name, mode, 0, context)).ConfigureAwait(false);
         if (!result.IsOk)
         {
             request.ReplyError(result.Error);
             return;
         }
+        _known.End(parent, name, removed: null);
+        PrefetchAttributes(parent);
         var node = _nodes.Remember(result.Value);
         var handle = new OpenFile((ulong)Interlocked.Increment(ref _nextFh), node, flags);
         Register(handle, context);
-        request.ReplyCreate(FuseAttributes.ToEntry(result.Value, _owners, _entryTimeout, _attrTimeout), OpenReply(handle.Fh));
+        request.ReplyCreate(FuseAttributes.ToEntry(result.Value, _owners, _entryTimeout, _attrTimeout), OpenReply(handle.Fh, flags));
         _changes.EntryChanged(parent, name);
         _changes.InodeChanged(parent);
     }

@@ -25,6 +25,30 @@ internal sealed partial class WorldFuseFileSystem
         return context;
     }
 
+    /// <summary>
+    /// Runs one change of <paramref name="directory"/>'s names in Redis, bracketed for
+    /// <see cref="KnownDirectories"/>: while it runs, lookups there ask Redis; an exception
+    /// (outcome unknown) or an error (what was known may be wrong) forgets the directory.
+    /// </summary>
+    private async ValueTask<FsResult<T>> ChangeNamesAsync<T>(ulong directory, ValueTask<FsResult<T>> change)
+    {
+        FsResult<T> result;
+        try
+        {
+            result = await change.ConfigureAwait(false);
+        }
+        catch
+        {
+            _known.Forget(directory);
+            throw;
+        }
+        if (!result.IsOk)
+        {
+            _known.Forget(directory);
+        }
+        return result;
+    }
+
     private void Created(FuseRequest request, ulong parent, string name, FsResult<InodeAttributes> result)
     {
         if (!result.IsOk)
@@ -32,6 +56,8 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(result.Error);
             return;
         }
+        _known.End(parent, name, removed: null);
+        PrefetchAttributes(parent);
         ReplyEntry(request, result.Value);
         _changes.EntryChanged(parent, name);
         _changes.InodeChanged(parent);
@@ -45,7 +71,8 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         var context = NewNodeContext(request, parent, ref mode, directory: false);
-        Created(request, parent, name, await _world.MknodAsync(parent, name, mode, rdev, context).ConfigureAwait(false));
+        _known.Begin(parent);
+        Created(request, parent, name, await ChangeNamesAsync(parent, _world.MknodAsync(parent, name, mode, rdev, context)).ConfigureAwait(false));
     }
 
     public async ValueTask MkdirAsync(FuseRequest request, ulong parent, string name, uint mode)
@@ -57,7 +84,14 @@ internal sealed partial class WorldFuseFileSystem
         }
         mode &= FileModes.PermissionBits;
         var context = NewNodeContext(request, parent, ref mode, directory: true);
-        Created(request, parent, name, await _world.MkdirAsync(parent, name, mode, context).ConfigureAwait(false));
+        _known.Begin(parent);
+        var result = await ChangeNamesAsync(parent, _world.MkdirAsync(parent, name, mode, context)).ConfigureAwait(false);
+        if (result.IsOk)
+        {
+            // Made here, so empty: every name that appears in it from now on is made here or announced.
+            _known.Made(result.Value.Ino);
+        }
+        Created(request, parent, name, result);
     }
 
     public async ValueTask SymlinkAsync(FuseRequest request, string target, ulong parent, string name)
@@ -69,7 +103,8 @@ internal sealed partial class WorldFuseFileSystem
         }
         var mode = 0u;
         var context = NewNodeContext(request, parent, ref mode, directory: false);
-        Created(request, parent, name, await _world.SymlinkAsync(parent, name, target, context).ConfigureAwait(false));
+        _known.Begin(parent);
+        Created(request, parent, name, await ChangeNamesAsync(parent, _world.SymlinkAsync(parent, name, target, context)).ConfigureAwait(false));
     }
 
     public async ValueTask ReadLinkAsync(FuseRequest request, ulong ino)
@@ -86,19 +121,26 @@ internal sealed partial class WorldFuseFileSystem
     public async ValueTask UnlinkAsync(FuseRequest request, ulong parent, string name)
     {
         await BeforeUnlinkAsync().ConfigureAwait(false);
-        var result = await _world.UnlinkAsync(parent, name, Context(request)).ConfigureAwait(false);
+        _known.Begin(parent);
+        var result = await ChangeNamesAsync(parent, _world.UnlinkAsync(parent, name, Context(request))).ConfigureAwait(false);
         Removed(request, parent, name, result);
     }
 
     public async ValueTask RmdirAsync(FuseRequest request, ulong parent, string name)
     {
         await BeforeUnlinkAsync().ConfigureAwait(false);
-        var result = await _world.RmdirAsync(parent, name, Context(request)).ConfigureAwait(false);
+        _known.Begin(parent);
+        var result = await ChangeNamesAsync(parent, _world.RmdirAsync(parent, name, Context(request))).ConfigureAwait(false);
         Removed(request, parent, name, result);
     }
 
     private void Removed(FuseRequest request, ulong parent, string name, FsResult<bool> result)
     {
+        if (result.IsOk)
+        {
+            _known.End(parent, added: null, removed: name);
+            PrefetchAttributes(parent);
+        }
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)
         {
@@ -115,7 +157,41 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         await BeforeUnlinkAsync().ConfigureAwait(false);
-        var result = await _world.RenameAsync(parent, name, newParent, newName, (RenameFlags)flags, Context(request)).ConfigureAwait(false);
+        _known.Begin(parent);
+        _known.Begin(newParent);
+        FsResult<bool> result;
+        try
+        {
+            result = await ChangeNamesAsync(parent, _world.RenameAsync(parent, name, newParent, newName, (RenameFlags)flags, Context(request))).ConfigureAwait(false);
+        }
+        catch
+        {
+            _known.Forget(newParent);
+            throw;
+        }
+        if (!result.IsOk)
+        {
+            _known.Forget(newParent);
+        }
+        else if (((RenameFlags)flags).HasFlag(RenameFlags.Exchange))
+        {
+            // Both names still exist, each now naming the other inode.
+            _known.End(parent, added: null, removed: null);
+            _known.End(newParent, added: null, removed: null);
+        }
+        else
+        {
+            _known.End(parent, added: null, removed: name);
+            _known.End(newParent, added: newName, removed: null);
+        }
+        if (result.IsOk)
+        {
+            PrefetchAttributes(parent);
+            if (newParent != parent)
+            {
+                PrefetchAttributes(newParent);
+            }
+        }
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)
         {
@@ -136,11 +212,12 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(Errno.ENAMETOOLONG);
             return;
         }
-        var result = await _world.LinkAsync(ino, newParent, newName, Context(request)).ConfigureAwait(false);
+        _known.Begin(newParent);
+        var result = await ChangeNamesAsync(newParent, _world.LinkAsync(ino, newParent, newName, Context(request))).ConfigureAwait(false);
         Created(request, newParent, newName, result);
         if (result.IsOk)
         {
-            _changes.InodeChanged(ino);
+            ChangedHere(ino);
         }
     }
 }

@@ -24,7 +24,7 @@ internal sealed partial class WorldFuseFileSystem
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)
         {
-            _changes.InodeChanged(ino);
+            ChangedHere(ino);
         }
     }
 
@@ -90,7 +90,7 @@ internal sealed partial class WorldFuseFileSystem
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)
         {
-            _changes.InodeChanged(ino);
+            ChangedHere(ino);
         }
     }
 }

@@ -16,12 +16,13 @@ namespace Chronos.Fuse.FileSystem;
 /// libfuse; the reply is sent from the continuation. See README.md for the caching and
 /// consistency rules.
 /// </summary>
-internal sealed partial class WorldFuseFileSystem : IFuseOperations
+internal sealed partial class WorldFuseFileSystem : IFuseOperations, IChangeListener
 {
     private const int MaxNameBytes = 255;
 
     private readonly IWorldFileSystem _world;
     private readonly NodeTable _nodes;
+    private readonly KnownDirectories _known = new();
     private readonly ConcurrentDictionary<ulong, OpenFile> _handles = new();
     private readonly ConcurrentDictionary<ulong, Lazy<Task>> _flights = new();
     private readonly Dictionary<string, IContentOrigin> _origins;
@@ -62,6 +63,51 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations
     internal NodeTable Nodes => _nodes;
 
     internal int OpenHandles => _handles.Count;
+
+    internal KnownDirectories Known => _known;
+
+    public void DirectoryChangedElsewhere(ulong directory) => _known.Forget(directory);
+
+    public void InodeChangedElsewhere(ulong ino) => _nodes.Find(ino)?.DropPrefetch();
+
+    public void NoticesLost()
+    {
+        _known.ForgetAll();
+        foreach (var node in _nodes.All)
+        {
+            node.DropPrefetch();
+        }
+    }
+
+    /// <summary>How old an attribute prefetch may be when a GETATTR takes it.</summary>
+    private const long PrefetchMaxAgeMs = 1000;
+
+    /// <summary>
+    /// After this mount changed directory <paramref name="directory"/>'s names, and before the
+    /// reply: the kernel drops the directory's attributes on every create, unlink, rename or link
+    /// in it, and with default_permissions asks for them again (GETATTR) at the permission check
+    /// of the next one. Measured: one HGETALL per create besides the create itself. Starting that
+    /// read now overlaps its round trip with the kernel's FLUSH, RELEASE and next LOOKUP; the
+    /// next GETATTR takes it. Started after the change completed in Redis, so it reflects it; any
+    /// later change here replaces it, a change elsewhere (notice) or lost notices drop it.
+    /// </summary>
+    private void PrefetchAttributes(ulong directory)
+    {
+        if (_nodes.Find(directory) is { } node)
+        {
+            var fetch = _world.GetAttrAsync(directory).AsTask();
+            // Observed even when no GETATTR takes it (a failure is answered by the next real read).
+            _ = fetch.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            node.Prefetch(fetch);
+        }
+    }
+
+    /// <summary>This mount changed <paramref name="ino"/>'s attributes: a prefetch is stale; other mounts are told.</summary>
+    private void ChangedHere(ulong ino)
+    {
+        _nodes.Find(ino)?.DropPrefetch();
+        _changes.InodeChanged(ino);
+    }
 
     public void Init(ref FuseConnInfo connection)
     {
@@ -171,9 +217,16 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations
         var lazy = attributes;
         await SingleFlight(ino, () => OriginOf(lazy).PopulateAsync(_world, lazy, CancellationToken.None).AsTask()).ConfigureAwait(false);
         var fresh = await _world.GetAttrAsync(ino).ConfigureAwait(false);
+        _nodes.Find(ino)?.DropPrefetch();
         if (fresh.IsOk)
         {
             _nodes.Refresh(fresh.Value);
+            if (fresh.Value.Nlink != lazy.Nlink || fresh.Value.Size != lazy.Size)
+            {
+                // Population added subdirectories (nlink) after the kernel cached the directory's
+                // attributes for the attribute timeout: `stat -c %h` must agree with `ls` at once.
+                _changes.InvalidateHere(ino);
+            }
         }
     }
 

@@ -27,9 +27,9 @@ public sealed class ChronosFuseOptions
     /// <summary>libfuse worker threads per mount.</summary>
     public int MaxThreads { get; set; } = 8;
 
-    public double EntryTimeoutSeconds { get; set; } = 1.0;
+    public double EntryTimeoutSeconds { get; set; } = 30.0;
 
-    public double AttrTimeoutSeconds { get; set; } = 1.0;
+    public double AttrTimeoutSeconds { get; set; } = 30.0;
 
     /// <summary>Names this host in handle ownership (with the mount point it makes a client id stable across
     /// restarts) and in mount requests (the Gateway's <c>Gateway:Sandbox:HostId</c> must match).</summary>

@@ -69,6 +69,22 @@ public sealed class TwoMountTests(TwoMountTests.LongCacheWorld world) : IClassFi
     }
 
     [Fact]
+    public async Task A_file_created_by_the_other_mount_in_a_directory_made_here_is_found_here()
+    {
+        // The first mount made the directory, so it answers lookups of absent names in it from
+        // memory (KnownDirectories): the second mount's create must reach it as a notice.
+        var second = await SecondMountAsync();
+        await world.ShAsync("mkdir made-here && touch made-here/mine && [ ! -e made-here/theirs ] && echo absent");
+        await world.ShAsync("echo from-second > made-here/theirs", second);
+        await Eventually.WaitAsync(
+            () => world.BashAsync("cat made-here/theirs"),
+            r => r.ExitCode == 0 && r.StandardOutput == "from-second\n",
+            TimeSpan.FromSeconds(10),
+            "the first mount finds the second mount's file in its own directory");
+        Assert.Equal("mine\ntheirs\n", await world.ShAsync("ls made-here"));
+    }
+
+    [Fact]
     public async Task A_change_in_one_mount_invalidates_the_other_mounts_cache()
     {
         var second = await SecondMountAsync();
