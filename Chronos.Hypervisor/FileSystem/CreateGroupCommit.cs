@@ -73,9 +73,17 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
             {
                 var parent = batch[i].Parent;
                 var k = _worldKeys.Length + 3 * i;
-                keyList[k] = keys.Inode(parent);
-                keyList[k + 1] = keys.Dir(parent);
-                keyList[k + 2] = keys.DirSeq(parent);
+                if (i > 0 && batch[i - 1].Parent == parent)
+                {
+                    // Creates in a batch mostly share a parent: its key strings are built once.
+                    Array.Copy(keyList, k - 3, keyList, k, 3);
+                }
+                else
+                {
+                    keyList[k] = keys.Inode(parent);
+                    keyList[k + 1] = keys.Dir(parent);
+                    keyList[k + 2] = keys.DirSeq(parent);
+                }
                 batch[i].Args.CopyTo(args, ArgsPerCreate * i);
             }
             var replies = await scripts.RunAsync(Scripts.Mknod, keyList, args);
