@@ -57,7 +57,9 @@ public sealed class HandleLeaseTests(RedisFixture redis) : IClassFixture<RedisFi
     public async Task A_limbo_orphan_nobody_opened_is_freed_once_the_lease_ends()
     {
         var (mount, other, world, ino) = await WorldWithFileAsync();
-        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromMilliseconds(300))).IsOk);
+        // Long enough that the unlink surely comes while it runs, even on a loaded machine
+        // (300 ms was seen to lapse first), short enough that the test waits it out.
+        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromSeconds(5))).IsOk);
         await other.UnlinkAsync(Root, "f", User).Ok();
         Assert.True((await mount.GetAttrAsync(ino)).IsOk);
         // Any later release, lease or unlink reaps due limbo orphans; a third client restarting does.
@@ -97,8 +99,9 @@ public sealed class HandleLeaseTests(RedisFixture redis) : IClassFixture<RedisFi
         // Root and f fill the world. The mount that may hold f open crashes: its lease lapses and
         // nobody releases, unlinks or renews a lease any more; only creates come.
         var (mount, other, world, ino) = await WorldWithFileAsync(quotaInodes: 2);
-        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromMilliseconds(200))).IsOk);
+        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromSeconds(5))).IsOk);
         await other.UnlinkAsync(Root, "f", User).Ok();
+        // In limbo, holding the quota (the lease surely still runs: see above).
         Assert.True((await other.GetAttrAsync(ino)).IsOk);
         var clock = Stopwatch.StartNew();
         using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
