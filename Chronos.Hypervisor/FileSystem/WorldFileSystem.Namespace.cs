@@ -46,10 +46,7 @@ internal sealed partial class WorldFileSystem
         {
             return bad;
         }
-        var r = await _scripts.RunAsync(
-            Scripts.Mknod,
-            [_meta, _usage, _audit, _keys.NextIno, _keys.Inode(parent), _keys.Dir(parent), _keys.DirSeq(parent)],
-            [Session(context), op, name, mode, context.Uid, context.Gid, rdev, target ?? "", parent]);
+        var r = await _creates.CreateAsync(parent, [Session(context), op, name, mode, context.Uid, context.Gid, rdev, target ?? "", parent]);
         if (Status(r) != 0)
         {
             return (Errno)Status(r);

@@ -20,6 +20,7 @@ internal sealed partial class WorldFileSystem : IWorldFileSystem
     private readonly IDatabase _db;
     private readonly Keys _keys;
     private readonly ILogger _logger;
+    private readonly CreateGroupCommit _creates;
     private readonly RedisKey _meta, _usage, _audit, _handles, _clientHandles;
 
     public WorldFileSystem(ScriptRunner scripts, string world, string clientId, ILogger logger)
@@ -29,6 +30,7 @@ internal sealed partial class WorldFileSystem : IWorldFileSystem
         _db = scripts.Database;
         _keys = new Keys(world);
         _logger = logger;
+        _creates = new CreateGroupCommit(scripts, _keys);
         World = world;
         ClientId = clientId;
         _meta = _keys.Meta;

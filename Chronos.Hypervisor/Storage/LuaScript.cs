@@ -40,7 +40,7 @@ internal sealed class LuaScript
 internal static class Scripts
 {
     public static readonly LuaScript CreateWorld = LuaScript.Load("create_world");
-    public static readonly LuaScript Mknod = LuaScript.Load("mknod");
+    public static readonly LuaScript Mknod = LuaScript.Load("mknod", inodes: true);
     public static readonly LuaScript Remove = LuaScript.Load("remove", inodes: true);
     public static readonly LuaScript Rename = LuaScript.Load("rename", inodes: true);
     public static readonly LuaScript Link = LuaScript.Load("link");

@@ -9,7 +9,8 @@ namespace Chronos.Bench;
 /// <summary>
 /// The Hypervisor's verbs against a redis-server started here, and redis-benchmark against the
 /// same server in the same run, so the numbers read as ratios to what Redis itself does on this box.
-/// Args: [scale] multiplies the operation counts (default 1).
+/// Args: [scale] multiplies the operation counts (default 1); [creates] after it runs only the
+/// creates (and redis-benchmark), for iterating on the create path.
 /// </summary>
 internal static class HypervisorBench
 {
@@ -19,6 +20,7 @@ internal static class HypervisorBench
     public static async Task<int> RunAsync(string[] args)
     {
         var scale = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 1.0;
+        var createsOnly = args.Length > 1 && args[1] == "creates";
         int N(int n) => Math.Max(100, (int)(n * scale));
         await using var server = await RedisServer.StartAsync();
         await using var redis = await server.ConnectAsync();
@@ -33,13 +35,17 @@ internal static class HypervisorBench
         {
             var dir = (await fs.MkdirAsync(1, "create" + callers, 0x1ED, Context)).Value.Ino;
             var before = await ScriptCallsAsync(redis);
+            var cpuBefore = await CpuAsync(redis);
             var creates = N(callers == 1 ? 5_000 : 100_000);
             results.Add(await MeasureAsync(redis, "create (mknod)", callers, creates, async i =>
                 Check(await fs.MknodAsync(dir, "f" + i.ToString(CultureInfo.InvariantCulture), File, 0, Context))));
-            if (callers == 1)
+            var after = await ScriptCallsAsync(redis);
+            var cpuAfter = await CpuAsync(redis);
+            Console.WriteLine($"  {callers} callers: {(after.Calls - before.Calls) / (double)creates:F2} EVALSHA per create; CPU per create: redis-server {(cpuAfter.Server - cpuBefore.Server) / creates:F1} us (of it in scripts {(after.Micros - before.Micros) / (double)creates:F1} us), this client {(cpuAfter.Client - cpuBefore.Client) / creates:F1} us");
+            if (createsOnly)
             {
-                var after = await ScriptCallsAsync(redis);
-                Console.WriteLine($"  round trips per create: {(after.Calls - before.Calls) / (double)creates:F2} EVALSHA; Redis CPU per create {(after.Micros - before.Micros) / (double)creates:F1} us");
+                Print(results[^1..]);
+                continue;
             }
             var lookups = N(callers == 1 ? 10_000 : 100_000);
             results.Add(await MeasureAsync(redis, "lookup+getattr", callers, lookups, async i =>
@@ -49,6 +55,35 @@ internal static class HypervisorBench
             Print(results[^3..]);
         }
 
+        if (!createsOnly)
+        {
+            await VerbsAsync(fs, redis, results, N);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("redis-benchmark against the same server:");
+        await RedisBenchmarkAsync(server, "-t", "set,get,incr", "-n", N(200_000).ToString(CultureInfo.InvariantCulture), "-c", "64", "-P", "1", "-q");
+        await RedisBenchmarkAsync(server, "-t", "get", "-n", N(20_000).ToString(CultureInfo.InvariantCulture), "-c", "1", "-P", "1", "-q");
+        var sha = (string)(await redis.GetDatabase().ExecuteAsync("SCRIPT", "LOAD", "return 1"))!;
+        await RedisBenchmarkAsync(server, "-n", N(200_000).ToString(CultureInfo.InvariantCulture), "-c", "64", "-P", "1", "-q", "EVALSHA", sha, "0");
+        await RedisBenchmarkAsync(server, "-n", N(20_000).ToString(CultureInfo.InvariantCulture), "-c", "1", "-P", "1", "-q", "EVALSHA", sha, "0");
+
+        var stats = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
+        Console.WriteLine();
+        Console.WriteLine("script commands seen by the server (EVALSHA_RO = read-only scripts):");
+        foreach (var line in stats.Split('\n').Where(l => l.StartsWith("cmdstat_eval", StringComparison.Ordinal)))
+        {
+            Console.WriteLine("  " + line.Trim());
+        }
+        var report = await catalog.FsckAsync("bench");
+        Console.WriteLine();
+        Console.WriteLine($"fsck after the run: {(report.Clean ? "clean" : report.Violations.Count + " violations")}, {report.Inodes} inodes, {report.Chunks} chunks");
+        return report.Clean ? 0 : 1;
+    }
+
+    /// <summary>Every verb but create: lookups, readdir, 4 KiB writes and reads.</summary>
+    private static async Task VerbsAsync(IWorldFileSystem fs, ConnectionMultiplexer redis, List<Measurement> results, Func<int, int> N)
+    {
         var big = (await fs.MkdirAsync(1, "big", 0x1ED, Context)).Value.Ino;
         await Measurement.RunAsync("(fill 10,000 entries)", 64, 10_000, async i => Check(await fs.MknodAsync(big, "entry" + i.ToString(CultureInfo.InvariantCulture), File, 0, Context)));
         foreach (var callers in new[] { 1, 64 })
@@ -107,26 +142,21 @@ internal static class HypervisorBench
             results.Add(r);
             Print([w, r]);
         }
+    }
 
-        Console.WriteLine();
-        Console.WriteLine("redis-benchmark against the same server:");
-        await RedisBenchmarkAsync(server, "-t", "set,get,incr", "-n", N(200_000).ToString(CultureInfo.InvariantCulture), "-c", "64", "-P", "1", "-q");
-        await RedisBenchmarkAsync(server, "-t", "get", "-n", N(20_000).ToString(CultureInfo.InvariantCulture), "-c", "1", "-P", "1", "-q");
-        var sha = (string)(await redis.GetDatabase().ExecuteAsync("SCRIPT", "LOAD", "return 1"))!;
-        await RedisBenchmarkAsync(server, "-n", N(200_000).ToString(CultureInfo.InvariantCulture), "-c", "64", "-P", "1", "-q", "EVALSHA", sha, "0");
-        await RedisBenchmarkAsync(server, "-n", N(20_000).ToString(CultureInfo.InvariantCulture), "-c", "1", "-P", "1", "-q", "EVALSHA", sha, "0");
-
-        var stats = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "commandstats"))!;
-        Console.WriteLine();
-        Console.WriteLine("script commands seen by the server (EVALSHA_RO = read-only scripts):");
-        foreach (var line in stats.Split('\n').Where(l => l.StartsWith("cmdstat_eval", StringComparison.Ordinal)))
+    /// <summary>CPU time used so far, in microseconds: redis-server's (INFO cpu) and this process's.</summary>
+    private static async Task<(double Server, double Client)> CpuAsync(ConnectionMultiplexer redis)
+    {
+        var info = (string)(await redis.GetDatabase().ExecuteAsync("INFO", "cpu"))!;
+        double server = 0;
+        foreach (var line in info.Split('\n'))
         {
-            Console.WriteLine("  " + line.Trim());
+            if (line.StartsWith("used_cpu_sys:", StringComparison.Ordinal) || line.StartsWith("used_cpu_user:", StringComparison.Ordinal))
+            {
+                server += double.Parse(line.Split(':')[1].Trim(), CultureInfo.InvariantCulture) * 1e6;
+            }
         }
-        var report = await catalog.FsckAsync("bench");
-        Console.WriteLine();
-        Console.WriteLine($"fsck after the run: {(report.Clean ? "clean" : report.Violations.Count + " violations")}, {report.Inodes} inodes, {report.Chunks} chunks");
-        return report.Clean ? 0 : 1;
+        return (server, System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMicroseconds);
     }
 
     /// <summary>A measurement plus what Redis itself spent: script calls per operation and server time per operation.</summary>

@@ -14,10 +14,10 @@ public sealed class HandleLeaseTests(RedisFixture redis) : IClassFixture<RedisFi
 {
     private static readonly byte[] Content = Encoding.UTF8.GetBytes("still here\n");
 
-    private async Task<(IWorldFileSystem Mount, IWorldFileSystem Other, string World, ulong Ino)> WorldWithFileAsync()
+    private async Task<(IWorldFileSystem Mount, IWorldFileSystem Other, string World, ulong Ino)> WorldWithFileAsync(long quotaInodes = 1_000_000)
     {
         var world = "lease" + Guid.NewGuid().ToString("N")[..8];
-        var other = await redis.NewWorldAsync(name: world);
+        var other = await redis.NewWorldAsync(quotaInodes: quotaInodes, name: world);
         var mount = redis.Catalog.Open(world, "mount-a");
         var file = await other.MknodAsync(Root, "f", FileModes.S_IFREG | 0x1A4, 0, User).Ok();
         await other.WriteAsync(file.Ino, 0, Content, User).Ok();
@@ -57,7 +57,9 @@ public sealed class HandleLeaseTests(RedisFixture redis) : IClassFixture<RedisFi
     public async Task A_limbo_orphan_nobody_opened_is_freed_once_the_lease_ends()
     {
         var (mount, other, world, ino) = await WorldWithFileAsync();
-        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromMilliseconds(300))).IsOk);
+        // Long enough that the unlink surely comes while it runs, even on a loaded machine
+        // (300 ms was seen to lapse first), short enough that the test waits it out.
+        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromSeconds(5))).IsOk);
         await other.UnlinkAsync(Root, "f", User).Ok();
         Assert.True((await mount.GetAttrAsync(ino)).IsOk);
         // Any later release, lease or unlink reaps due limbo orphans; a third client restarting does.
@@ -88,6 +90,45 @@ public sealed class HandleLeaseTests(RedisFixture redis) : IClassFixture<RedisFi
         await mount.OpenAsync(ino, User).Ok();
         Assert.Equal(Content, await mount.ReadAllAsync(ino));
         await mount.ReleaseAsync(ino, User).Ok();
+        await redis.AssertCleanAsync(world);
+    }
+
+    [Fact]
+    public async Task A_full_world_frees_limbo_orphans_of_a_lapsed_lease_to_make_room_for_a_create()
+    {
+        // Root and f fill the world. The mount that may hold f open crashes: its lease lapses and
+        // nobody releases, unlinks or renews a lease any more; only creates come.
+        var (mount, other, world, ino) = await WorldWithFileAsync(quotaInodes: 2);
+        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromSeconds(5))).IsOk);
+        await other.UnlinkAsync(Root, "f", User).Ok();
+        // In limbo, holding the quota (the lease surely still runs: see above).
+        Assert.True((await other.GetAttrAsync(ino)).IsOk);
+        var clock = Stopwatch.StartNew();
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        FsResult<InodeAttributes> created;
+        while (!(created = await other.MknodAsync(Root, "g", FileModes.S_IFREG | 0x1A4, 0, User)).IsOk)
+        {
+            Assert.Equal(Errno.ENOSPC, created.Error);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the create never freed the limbo orphan of the lapsed lease");
+            await tick.WaitForNextTickAsync();
+        }
+        Assert.Equal(Errno.ENOENT, await other.GetAttrAsync(ino).Err());
+        Assert.Equal(2, (await redis.Catalog.GetAsync(world))!.UsedInodes);
+        await redis.AssertCleanAsync(world);
+    }
+
+    [Fact]
+    public async Task A_full_world_keeps_a_limbo_orphan_while_its_lease_runs()
+    {
+        var (mount, other, world, ino) = await WorldWithFileAsync(quotaInodes: 2);
+        Assert.True((await mount.LeaseHandlesAsync(TimeSpan.FromMinutes(5))).IsOk);
+        await other.UnlinkAsync(Root, "f", User).Ok();
+        Assert.Equal(Errno.ENOSPC, await other.MknodAsync(Root, "g", FileModes.S_IFREG | 0x1A4, 0, User).Err());
+        // The lease holder's late registration still finds it.
+        await mount.OpenAsync(ino, User).Ok();
+        Assert.Equal(Content, await mount.ReadAllAsync(ino));
+        await mount.ReleaseAsync(ino, User).Ok();
+        await other.MknodAsync(Root, "g", FileModes.S_IFREG | 0x1A4, 0, User).Ok();
         await redis.AssertCleanAsync(world);
     }
 }

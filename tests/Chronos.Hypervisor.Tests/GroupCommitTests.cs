@@ -1,0 +1,107 @@
+using Chronos.Hypervisor.Audit;
+using Chronos.Hypervisor.FileSystem;
+using static Chronos.Hypervisor.Tests.Ops;
+
+namespace Chronos.Hypervisor.Tests;
+
+/// <summary>
+/// Creates issued at once by many callers of one world go to Redis in batches (group commit);
+/// each create must still be its own unit: its own errno, its own inode, its own audit event,
+/// and no create's failure may change another's result.
+/// </summary>
+public sealed class GroupCommitTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private const uint File = FileModes.S_IFREG | 0x1A4;
+
+    [Fact]
+    public async Task Concurrent_creates_with_failures_mixed_in_each_get_their_own_result()
+    {
+        // Root, a directory and a file use three inodes; 30 more fit.
+        var fs = await redis.NewWorldAsync(quotaInodes: 33);
+        var dir = await fs.MkdirAsync(Root, "d", 0x1ED, User).Ok();
+        var file = await fs.MknodAsync(Root, "file", File, 0, User).Ok();
+
+        // 40 names, each asked for twice or three times, in the root and in d, interleaved with
+        // creates that must fail on their own: a parent that does not exist, a parent that is a
+        // file, a name taken before the race.
+        var calls = new List<(string Kind, string Name, Func<ValueTask<FsResult<InodeAttributes>>> Create)>();
+        for (var i = 0; i < 100; i++)
+        {
+            var k = i;
+            var name = "n" + (i % 40);
+            var parent = i % 2 == 0 ? Root : dir.Ino;
+            var ctx = new OpContext("s" + i, (uint)i, 0);
+            calls.Add(("new", (parent == Root ? "/" : "/d/") + name, () => k % 3 == 0
+                ? fs.MkdirAsync(parent, name, 0x1ED, ctx)
+                : fs.MknodAsync(parent, name, File, 0, ctx)));
+            switch (i % 10)
+            {
+                case 3:
+                    calls.Add(("no parent", "", () => fs.MknodAsync(999_999, "x" + k, File, 0, ctx)));
+                    break;
+                case 6:
+                    calls.Add(("file parent", "", () => fs.MknodAsync(file.Ino, "x" + k, File, 0, ctx)));
+                    break;
+                case 9:
+                    calls.Add(("taken", "", () => fs.MknodAsync(Root, "d", File, 0, ctx)));
+                    break;
+            }
+        }
+        // Started together from one thread so they queue behind the calls already out.
+        var tasks = calls.Select(c => c.Create().AsTask()).ToArray();
+        var results = await Task.WhenAll(tasks);
+        var outcomes = calls.Zip(results, (c, r) => (c.Kind, c.Name, Result: r)).ToList();
+
+        Assert.All(outcomes.Where(o => o.Kind == "no parent"), o => Assert.Equal(Errno.ENOENT, o.Result.Error));
+        Assert.All(outcomes.Where(o => o.Kind == "file parent"), o => Assert.Equal(Errno.ENOTDIR, o.Result.Error));
+        Assert.All(outcomes.Where(o => o.Kind == "taken"), o => Assert.Equal(Errno.EEXIST, o.Result.Error));
+
+        // Each path: one winner and EEXIST for the rest, or (quota full) ENOSPC for every attempt.
+        var created = outcomes.Where(o => o.Kind == "new").ToList();
+        foreach (var attempts in created.GroupBy(o => o.Name))
+        {
+            var wins = attempts.Count(o => o.Result.IsOk);
+            if (wins == 0)
+            {
+                Assert.All(attempts, o => Assert.Equal(Errno.ENOSPC, o.Result.Error));
+            }
+            else
+            {
+                Assert.Equal(1, wins);
+                Assert.All(attempts.Where(o => !o.Result.IsOk), o => Assert.Equal(Errno.EEXIST, o.Result.Error));
+            }
+        }
+        var winners = created.Where(o => o.Result.IsOk).ToList();
+        Assert.Equal(30, winners.Count);
+        Assert.Equal(30, winners.Select(o => o.Result.Value.Ino).Distinct().Count());
+        foreach (var w in winners)
+        {
+            var parent = w.Name.StartsWith("/d/", StringComparison.Ordinal) ? dir.Ino : Root;
+            var found = await fs.LookupAsync(parent, w.Name[(w.Name.LastIndexOf('/') + 1)..]).Ok();
+            Assert.Equal(w.Result.Value.Ino, found.Ino);
+            Assert.Equal(w.Result.Value.Mode, found.Mode);
+        }
+
+        // One audit event per successful create, none for a failed one.
+        var events = await new AuditLog(redis.Redis).ReadAsync(fs.World);
+        var createEvents = events.Where(e => e.Op is "mknod" or "mkdir" && e.Session != User.SessionId).ToList();
+        Assert.Equal(winners.Select(w => w.Result.Value.Ino).Order(), createEvents.Select(e => e.Ino).Order());
+        Assert.Equal(33, (await redis.Catalog.GetAsync(fs.World))!.UsedInodes);
+        await redis.AssertCleanAsync(fs.World);
+    }
+
+    [Fact]
+    public async Task Directories_created_together_each_raise_the_parent_link_count_and_list_in_order()
+    {
+        var fs = await redis.NewWorldAsync();
+        var tasks = Enumerable.Range(0, 50).Select(i => fs.MkdirAsync(Root, "d" + i, 0x1ED, User).AsTask()).ToArray();
+        var made = await Task.WhenAll(tasks);
+        Assert.All(made, r => Assert.True(r.IsOk));
+        Assert.Equal(2u + 50, (await fs.GetAttrAsync(Root)).Ok().Nlink);
+        // Paging cookies follow creation order: the listing has every entry exactly once.
+        var listed = await fs.ListAsync(Root, page: 7);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => "d" + i).Order(), listed.Select(e => e.Name).Where(n => n.StartsWith('d')).Order());
+        Assert.Equal(listed.Count, listed.Select(e => e.Name).Distinct().Count());
+        await redis.AssertCleanAsync(fs.World);
+    }
+}
