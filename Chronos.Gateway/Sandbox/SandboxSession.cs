@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipes;
+using Chronos.Gateway.Sandbox.Native;
 
 namespace Chronos.Gateway.Sandbox;
 
@@ -85,6 +86,11 @@ public sealed class SandboxSession : IAsyncDisposable
             startInfo.Environment["CHRONOS_TTY"] = pty?.SlavePath ?? "";
             startInfo.Environment["CHRONOS_CGROUPS"] = cgroup is null ? "" : string.Join(' ', cgroup.Directories);
 
+            // Every descriptor the runtime opens is close-on-exec, but what the Gateway inherited
+            // from whatever started it (a shell's, a CI runner's) is not, and bubblewrap passes on
+            // what it is given: marked here, so a session without chronos-init (which closes them
+            // itself) gets stdin, stdout and stderr only. Kernels before 5.11 refuse the flag.
+            _ = Libc.close_range(3, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC);
             var process = Process.Start(startInfo) ?? throw new SandboxUnavailableException("/bin/sh could not be started");
             if (pty is not null)
             {

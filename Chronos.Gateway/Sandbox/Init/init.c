@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,12 +47,21 @@ static char **copy(char **from, int count)
     return to;
 }
 
-/* The session's program, in the forked child, with a clean signal mask. */
+/* The session's program, in the forked child: a clean signal mask and only stdin, stdout and
+   stderr (init's listener and signal descriptors, or anything else, are none of its business). */
 static void run(char **program, char **environment)
 {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    if (close_range(3, ~0U, 0) != 0) {
+        /* Linux < 5.9: one by one, up to the session's descriptor limit. */
+        struct rlimit limit;
+        int last = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (int)limit.rlim_cur : 65536;
+        for (int fd = 3; fd < last; fd++) {
+            close(fd);
+        }
+    }
     execve(program[0], program, environment);
     int error = errno;
     fprintf(stderr, "%s: %s\n", program[0], strerror(error));
@@ -142,7 +152,8 @@ int main(int argc, char **argv)
     *last = ' ';
     prctl(PR_SET_NAME, "systemd", 0, 0, 0);
 
-    /* Init's own descriptors are opened below: what it was given goes first. */
+    /* Only what init opens from here on stays open (bwrap passes nothing else on purpose, but
+       nothing it may pass should outlive this point). */
     close_range(3, ~0U, 0);
 
     /* SIGCHLD arrives through a descriptor, so one poll waits for both children and uname

@@ -58,6 +58,19 @@ public sealed class SandboxExecTests(SandboxWorld world) : IClassFixture<Sandbox
         Assert.Equal($"{File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}\n{inherited}\n", host.Output);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_program_inherits_only_stdin_stdout_and_stderr(bool underInit)
+    {
+        var command = "ls /proc/self/fd | tr '\\n' ' '";
+        var (exit, output, error) = await RunAsync(underInit ? world.PersonaSpec("root", command) : world.Spec("root", command));
+
+        Assert.True(exit == 0, error);
+        // ls's own listing of /proc/self/fd is the one descriptor beyond the three.
+        Assert.Equal("0 1 2 3 ", output);
+    }
+
     [Fact]
     public async Task Under_init_orphans_are_reaped_and_a_signal_death_is_the_shells_status()
     {
