@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipes;
 using Chronos.Gateway.Sandbox.Native;
+using Microsoft.Extensions.Logging;
 
 namespace Chronos.Gateway.Sandbox;
 
@@ -61,11 +62,11 @@ public sealed class SandboxSession : IAsyncDisposable
     public bool TimedOut => _timeLimit.IsCancellationRequested;
 
     /// <summary>Starts the session. Throws <see cref="SandboxUnavailableException"/> when this host cannot sandbox.</summary>
-    public static SandboxSession Start(SandboxSpec spec, TerminalRequest? terminal)
+    public static SandboxSession Start(SandboxSpec spec, TerminalRequest? terminal, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var pty = terminal is null ? null : PseudoTerminal.Open(terminal.Columns, terminal.Rows);
-        var cgroup = SessionCgroup.TryCreate(spec.SessionId, spec.Limits);
+        var cgroup = SessionCgroup.TryCreate(spec.SessionId, spec.Limits, logger: logger);
         try
         {
             pty?.SetOwner(spec.IdShift + spec.Uid, spec.IdShift + TtyGroup);
@@ -158,8 +159,9 @@ public sealed class SandboxSession : IAsyncDisposable
         {
             await _exit.WaitAsync(TimeSpan.FromSeconds(10));
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or IOException or UnauthorizedAccessException)
         {
+            // Still running, or its cgroup failed to kill: the cgroup's disposal tries again and logs.
         }
         Cgroup?.Dispose();
         if (_terminal is null)

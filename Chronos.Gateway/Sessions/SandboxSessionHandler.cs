@@ -81,7 +81,7 @@ public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISsh
             : null;
 
         await using var transcript = OpenTranscript(request, channel, terminal);
-        await using var session = SandboxSession.Start(spec, terminal);
+        await using var session = SandboxSession.Start(spec, terminal, logger);
         Log.SessionStarted(logger, request.SessionId, request.World, account.Name, session.HostPid);
         if (home != account.Home)
         {
