@@ -23,10 +23,12 @@ public sealed class SandboxSession : IAsyncDisposable
     private readonly CancellationTokenSource _timeLimit;
     private readonly CancellationTokenRegistration _timeLimitKill;
     private readonly Task<int> _exit;
+    private readonly LiveSandboxes? _live;
 
-    private SandboxSession(Process process, PseudoTerminal? terminal, SessionCgroup? cgroup, TimeSpan timeLimit)
+    private SandboxSession(Process process, PseudoTerminal? terminal, SessionCgroup? cgroup, TimeSpan timeLimit, LiveSandboxes? live)
     {
         _process = process;
+        _live = live;
         _terminal = terminal;
         Cgroup = cgroup;
         _timeLimit = new CancellationTokenSource(timeLimit);
@@ -62,7 +64,8 @@ public sealed class SandboxSession : IAsyncDisposable
     public bool TimedOut => _timeLimit.IsCancellationRequested;
 
     /// <summary>Starts the session. Throws <see cref="SandboxUnavailableException"/> when this host cannot sandbox.</summary>
-    public static SandboxSession Start(SandboxSpec spec, TerminalRequest? terminal, ILogger? logger = null)
+    /// <param name="live">Where the session is listed from start until its disposal has finished (the host's shutdown uses it).</param>
+    public static SandboxSession Start(SandboxSpec spec, TerminalRequest? terminal, ILogger? logger = null, LiveSandboxes? live = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var pty = terminal is null ? null : PseudoTerminal.Open(terminal.Columns, terminal.Rows);
@@ -98,7 +101,9 @@ public sealed class SandboxSession : IAsyncDisposable
                 // The session reads and writes the terminal; these pipes only kept the host's stdio out.
                 process.StandardInput.Close();
             }
-            return new SandboxSession(process, pty, cgroup, spec.Limits.SessionTime);
+            var session = new SandboxSession(process, pty, cgroup, spec.Limits.SessionTime, live);
+            live?.Add(session);
+            return session;
         }
         catch
         {
@@ -144,7 +149,7 @@ public sealed class SandboxSession : IAsyncDisposable
                 _process.Kill(entireProcessTree: true);
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             // Already gone, or the cgroup was removed meanwhile: nothing is left to kill.
         }
@@ -173,6 +178,7 @@ public sealed class SandboxSession : IAsyncDisposable
         _terminal?.Dispose();
         _process.Dispose();
         _timeLimit.Dispose();
+        _live?.Remove(this);
     }
 
     private async Task<int> WaitAsync()
