@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Warning, "SSH server stopped with {Connections} connections still ending: the host's shutdown time ran out")]
     public static partial void ConnectionsOutlivedShutdown(ILogger logger, int connections);
+
+    [LoggerMessage(13, LogLevel.Information, "audit {World} {Session} {Op} {Extra}")]
+    public static partial void Audit(ILogger logger, string world, string session, string op, string extra);
 }
