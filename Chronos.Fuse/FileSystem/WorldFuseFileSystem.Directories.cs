@@ -41,7 +41,14 @@ internal sealed partial class WorldFuseFileSystem
         await EnsurePopulatedAsync(ino).ConfigureAwait(false);
         var fh = (ulong)Interlocked.Increment(ref _nextFh);
         _directories[fh] = new DirectorySnapshot();
-        request.ReplyOpen(new FuseFileInfo { fh = fh });
+        // The kernel keeps the listing in the directory's page cache and replays it to the next
+        // opendir. It drops that cache itself when this mount changes the directory (iversion),
+        // when the directory's mtime moves (auto_inval_data, at a listing's start), and when the
+        // change feed invalidates the inode for a change made through another mount. Cached
+        // listings also skip the directory's inode lock, which Debian's libfuse 3.14 never lifts:
+        // it keeps PARALLEL_DIROPS in `want` but does not pass it to the kernel in INIT, so 1,000
+        // sessions typing `ls /tmp` queued on that lock one Redis listing at a time.
+        request.ReplyOpen(new FuseFileInfo { fh = fh, bits = FuseFileInfo.CacheReaddir | FuseFileInfo.KeepCache });
     }
 
     public async ValueTask ReadDirAsync(FuseRequest request, ulong ino, ulong fh, long offset, int size, bool plus)

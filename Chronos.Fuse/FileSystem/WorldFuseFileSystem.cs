@@ -89,6 +89,12 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations
         connection.want &= ~FuseCapabilities.FUSE_CAP_ATOMIC_O_TRUNC;
         connection.want |= FuseCapabilities.FUSE_CAP_CACHE_SYMLINKS & connection.capable;
         connection.want |= FuseCapabilities.FUSE_CAP_AUTO_INVAL_DATA & connection.capable;
+        // Lookups and readdirs in one directory may run side by side (each is its own Redis call,
+        // and a readdir's position lives in its own handle). libfuse 3.14 keeps this bit in `want`
+        // but never sends it to the kernel, which then serializes them on the directory's inode
+        // lock (see OpenDirAsync for what carries the load instead); asked for so that a libfuse
+        // that passes it on gets it.
+        connection.want |= FuseCapabilities.FUSE_CAP_PARALLEL_DIROPS & connection.capable;
         // Requests are answered asynchronously: let the kernel keep more of them in flight.
         connection.max_background = 64;
         connection.congestion_threshold = 48;

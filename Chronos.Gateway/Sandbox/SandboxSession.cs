@@ -95,7 +95,7 @@ public sealed class SandboxSession : IAsyncDisposable
             // what it is given: marked here, so a session without chronos-init (which closes them
             // itself) gets stdin, stdout and stderr only. Kernels before 5.11 refuse the flag.
             _ = Libc.close_range(3, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC);
-            var process = Process.Start(startInfo) ?? throw new SandboxUnavailableException("/bin/sh could not be started");
+            var process = SpawnerThread.Start(startInfo);
             if (pty is not null)
             {
                 // The session reads and writes the terminal; these pipes only kept the host's stdio out.

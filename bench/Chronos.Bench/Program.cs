@@ -13,7 +13,8 @@ var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
     ["ssh-crypto"] = SshCryptoBench.RunAsync,
     ["ssh"] = SshServerBench.RunAsync,
     ["sessions"] = SessionsBench.RunAsync,
-    // The Gateway side of `sessions`, started by it as a child process.
+    // The Chronos side of `sessions`, started by it as child processes.
+    ["sessions-world"] = GatewayUnderTest.RunWorldAsync,
     ["sessions-gateway"] = GatewayUnderTest.RunAsync,
 };
 

@@ -42,6 +42,33 @@ public sealed class TwoMountTests(TwoMountTests.LongCacheWorld world) : IClassFi
     }
 
     [Fact]
+    public async Task A_listing_cached_by_the_other_mount_follows_creates_and_unlinks()
+    {
+        // Directory listings stay in the kernel's cache between opendirs (cache_readdir): only the
+        // change feed can tell the second mount that the listing it holds is stale.
+        var second = await SecondMountAsync();
+        await world.ShAsync("mkdir -p listed && touch listed/a");
+        Assert.Equal("a\n", await world.ShAsync("ls listed", second));
+        Assert.Equal("a\n", await world.ShAsync("ls listed", second));
+        await world.ShAsync("touch listed/b");
+        await Eventually.WaitAsync(
+            () => world.ShAsync("ls listed", second),
+            s => s == "a\nb\n",
+            TimeSpan.FromSeconds(10),
+            "second mount lists the new file");
+        await world.ShAsync("rm listed/a");
+        await Eventually.WaitAsync(
+            () => world.ShAsync("ls listed", second),
+            s => s == "b\n",
+            TimeSpan.FromSeconds(10),
+            "second mount stops listing the unlinked file");
+        // And in the mount that made the changes, at once.
+        Assert.Equal("b\n", await world.ShAsync("ls listed"));
+        await world.ShAsync("mv listed/b listed/c");
+        Assert.Equal("c\n", await world.ShAsync("ls listed"));
+    }
+
+    [Fact]
     public async Task A_change_in_one_mount_invalidates_the_other_mounts_cache()
     {
         var second = await SecondMountAsync();

@@ -13,10 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace Chronos.Bench.Sessions;
 
 /// <summary>
-/// The Chronos side of the sessions bench: the world on a Chronos.Fuse mount (in the bench's
-/// process) and the Gateway serving SSH into sandboxed bash on it, in a process of its own
-/// (`sessions-gateway`) so that its memory is the Gateway's alone. The child prints "port N"
-/// when ready and stops when its stdin closes.
+/// The Chronos side of the sessions bench, in two child processes of the bench, apart as the
+/// AppHost runs Chronos.Fuse and the Gateway: `sessions-world` (redis-server and the world on a
+/// Chronos.Fuse mount; it prints "world MOUNTROOT REDIS") and `sessions-gateway` (SSH into
+/// sandboxed bash on it; it prints "port N"), so that the Gateway's memory is its own and the
+/// mount never waits for threads that a thousand SSH.NET clients in the bench's process hold
+/// (at 1,000 sessions a mount in that process timed out on Redis: its pool was starved).
+/// Each stops when its stdin closes.
 /// </summary>
 internal static class GatewayUnderTest
 {
@@ -25,12 +28,12 @@ internal static class GatewayUnderTest
 
     /// <summary>
     /// The world: redis-server and the world mounted by Chronos.Fuse (ids shifted by 100000, as
-    /// the AppHost mounts it), in the calling process. The Gateway must not share a process with
-    /// the mount: it reads the world (passwd, home) with blocking calls from pool threads, and a
-    /// mount in the same process needs those threads to answer (the AppHost runs them apart).
+    /// the AppHost mounts it). The Gateway must not share a process with the mount: it reads the
+    /// world (passwd, home) with blocking calls from pool threads, and a mount in the same process
+    /// needs those threads to answer.
     /// </summary>
     /// <param name="onFuse">False: the same files in a plain directory (tmpfs-like page cache), to tell the sandbox's cost from the mount's.</param>
-    public static async Task<(RedisServer Redis, WorldMount? Mount, string MountRoot)> MountWorldAsync(string directory, ILoggerFactory loggers, bool onFuse)
+    private static async Task<(RedisServer Redis, WorldMount? Mount, string MountRoot)> MountWorldAsync(string directory, ILoggerFactory loggers, bool onFuse)
     {
         var redis = await RedisServer.StartAsync();
         if (!onFuse)
@@ -53,12 +56,37 @@ internal static class GatewayUnderTest
         return (redis, mount, mountRoot);
     }
 
+    /// <summary>`sessions-world DIR fuse|plain`: seeds and serves the world until stdin closes.</summary>
+    public static async Task<int> RunWorldAsync(string[] args)
+    {
+        var (directory, onFuse) = (args[0], args[1] == "fuse");
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        var (redis, mount, mountRoot) = await MountWorldAsync(directory, loggers, onFuse);
+        await using (redis)
+        {
+            Console.WriteLine($"world {mountRoot} {redis.ConnectionString}");
+            await Console.In.ReadToEndAsync();
+            if (mount is not null)
+            {
+                await mount.UnmountAsync();
+            }
+        }
+        return 0;
+    }
+
     /// <summary>`sessions-gateway DIR MOUNTROOT REDIS`: runs the Gateway until stdin closes.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var (directory, mountRoot, redis) = (args[0], args[1], args[2]);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // CHRONOS_BENCH_GATEWAY_LOG=Information (or another level) shows the Gateway's log on stderr.
+        if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CHRONOS_BENCH_GATEWAY_LOG"), out var level))
+        {
+            builder.Logging.SetMinimumLevel(level)
+                .AddSimpleConsole(console => console.TimestampFormat = "HH:mm:ss.fff ")
+                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:redis"] = redis,

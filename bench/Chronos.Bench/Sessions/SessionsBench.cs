@@ -9,8 +9,8 @@ namespace Chronos.Bench.Sessions;
 
 /// <summary>
 /// `sessions`: N concurrent interactive sessions, each typing a command every few seconds, against
-/// the Gateway (sandboxed bash on a Chronos.Fuse world; the Gateway in a process of its own, the
-/// mount and its redis-server in this one, apart as the AppHost runs them) and against
+/// the Gateway (sandboxed bash on a Chronos.Fuse world; the Gateway, and the mount with its
+/// redis-server, each in a child process of its own, apart as the AppHost runs them) and against
 /// Debian's sshd (real bash, root's home on a tmpfs), one after the other in one run, with the
 /// same SSH.NET client and ed25519 key. Reports keystroke echo latency, time to the first
 /// prompt and memory per session (server plus every process below it).
@@ -68,38 +68,56 @@ internal static class SessionsBench
 
     private static async Task<LoadResult> GatewayAsync(string directory, PrivateKeyFile key, LoadShape shape, bool onFuse)
     {
+        using var world = StartChild("sessions-world", Path.Combine(directory, "world"), onFuse ? "fuse" : "plain");
+        try
+        {
+            var ready = await ReadLineAsync(world, "world");
+            var (mountRoot, redis) = (ready.Split(' ')[1], ready.Split(' ')[2]);
+            using var child = StartChild("sessions-gateway", Path.Combine(directory, "gateway"), mountRoot, redis);
+            try
+            {
+                var line = await ReadLineAsync(child, "port");
+                var port = int.Parse(line["port ".Length..], CultureInfo.InvariantCulture);
+                return await SessionLoad.RunAsync(onFuse ? "gateway" : "gateway-plain", port, key, shape, () => ProcessTree.Measure(child.Id, "redis-server"));
+            }
+            finally
+            {
+                Stop(child);
+            }
+        }
+        finally
+        {
+            Stop(world);
+        }
+    }
+
+    /// <summary>This bench binary again, with a child subcommand; its stdout is read, its stdin closed to stop it.</summary>
+    private static Process StartChild(params string[] arguments)
+    {
         var (program, prefix) = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet"
             ? ("dotnet", new[] { typeof(SessionsBench).Assembly.Location })
             : (Environment.ProcessPath!, Array.Empty<string>());
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
-        foreach (var argument in prefix.Concat(["sessions-gateway", Path.Combine(directory, "gateway")]))
+        foreach (var argument in prefix.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        var (redis, mount, mountRoot) = await GatewayUnderTest.MountWorldAsync(Path.Combine(directory, "world"), loggers, onFuse);
-        await using var redisServer = redis;
-        start.ArgumentList.Add(mountRoot);
-        start.ArgumentList.Add(redis.ConnectionString);
-        using var child = Process.Start(start)!;
-        try
+        return Process.Start(start)!;
+    }
+
+    private static async Task<string> ReadLineAsync(Process child, string expected)
+    {
+        var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))
+            ?? throw new InvalidOperationException($"{child.StartInfo.ArgumentList.Last(a => a.StartsWith("sessions-", StringComparison.Ordinal))} exited before it was ready");
+        return line.StartsWith(expected + " ", StringComparison.Ordinal) ? line : throw new InvalidOperationException($"unexpected first line: {line}");
+    }
+
+    private static void Stop(Process child)
+    {
+        child.StandardInput.Close();
+        if (!child.WaitForExit(TimeSpan.FromSeconds(60)))
         {
-            var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))
-                ?? throw new InvalidOperationException("the Gateway process exited before listening");
-            var port = int.Parse(line["port ".Length..], CultureInfo.InvariantCulture);
-            return await SessionLoad.RunAsync(onFuse ? "gateway" : "gateway-plain", port, key, shape, () => ProcessTree.Measure(child.Id, "redis-server"));
-        }
-        finally
-        {
-            child.StandardInput.Close();
-            if (!child.WaitForExit(TimeSpan.FromSeconds(60)))
-            {
-                child.Kill(entireProcessTree: true);
-            }
-            if (mount is not null)
-            {
-                await mount.UnmountAsync();
-            }
+            child.Kill(entireProcessTree: true);
         }
     }
 
