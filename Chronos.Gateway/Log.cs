@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "SSH {Session}: releasing world {World} failed")]
     public static partial void WorldReleaseFailed(ILogger logger, Exception exception, string session, string world);
+
+    [LoggerMessage(12, LogLevel.Warning, "SSH server stopped with {Connections} connections still ending: the host's shutdown time ran out")]
+    public static partial void ConnectionsOutlivedShutdown(ILogger logger, int connections);
+
+    [LoggerMessage(13, LogLevel.Information, "audit {World} {Session} {Op} {Extra}")]
+    public static partial void Audit(ILogger logger, string world, string session, string op, string extra);
 }

@@ -24,6 +24,15 @@ public static class SandboxCommandLine
         "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
     ];
 
+    /// <summary>
+    /// Added under init, which answers every uname(2) of the session (Sandbox/Init/persona_uname.c)
+    /// by writing into the caller's memory: a caller of another uid (every plain user's process)
+    /// needs it. Root keeps it too: a process can read pid 1's /proc files (environ, a real host's
+    /// root can) only while it holds every capability pid 1 has. It reaches no further than the
+    /// sandbox's user and pid namespaces.
+    /// </summary>
+    public const string InitCapability = "CAP_SYS_PTRACE";
+
     /// <summary>Where pid 1's program appears inside (systemd's place on Ubuntu and Debian), and the name it is started by.</summary>
     public const string InitPath = "/usr/lib/systemd/systemd";
 
@@ -114,6 +123,10 @@ public static class SandboxCommandLine
         foreach (var capability in RootCapabilities)
         {
             args.AddRange(["--cap-add", capability]);
+        }
+        if (spec.InitProgram is not null)
+        {
+            args.AddRange(["--cap-add", InitCapability]);
         }
         args.Add("--");
         if (spec.InitProgram is not null)

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.IO.Pipes;
+using Chronos.Gateway.Sandbox.Native;
+using Microsoft.Extensions.Logging;
 
 namespace Chronos.Gateway.Sandbox;
 
@@ -21,10 +23,12 @@ public sealed class SandboxSession : IAsyncDisposable
     private readonly CancellationTokenSource _timeLimit;
     private readonly CancellationTokenRegistration _timeLimitKill;
     private readonly Task<int> _exit;
+    private readonly LiveSandboxes? _live;
 
-    private SandboxSession(Process process, PseudoTerminal? terminal, SessionCgroup? cgroup, TimeSpan timeLimit)
+    private SandboxSession(Process process, PseudoTerminal? terminal, SessionCgroup? cgroup, TimeSpan timeLimit, LiveSandboxes? live)
     {
         _process = process;
+        _live = live;
         _terminal = terminal;
         Cgroup = cgroup;
         _timeLimit = new CancellationTokenSource(timeLimit);
@@ -60,11 +64,12 @@ public sealed class SandboxSession : IAsyncDisposable
     public bool TimedOut => _timeLimit.IsCancellationRequested;
 
     /// <summary>Starts the session. Throws <see cref="SandboxUnavailableException"/> when this host cannot sandbox.</summary>
-    public static SandboxSession Start(SandboxSpec spec, TerminalRequest? terminal)
+    /// <param name="live">Where the session is listed from start until its disposal has finished (the host's shutdown uses it).</param>
+    public static SandboxSession Start(SandboxSpec spec, TerminalRequest? terminal, ILogger? logger = null, LiveSandboxes? live = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var pty = terminal is null ? null : PseudoTerminal.Open(terminal.Columns, terminal.Rows);
-        var cgroup = SessionCgroup.TryCreate(spec.SessionId, spec.Limits);
+        var cgroup = SessionCgroup.TryCreate(spec.SessionId, spec.Limits, logger: logger);
         try
         {
             pty?.SetOwner(spec.IdShift + spec.Uid, spec.IdShift + TtyGroup);
@@ -85,13 +90,20 @@ public sealed class SandboxSession : IAsyncDisposable
             startInfo.Environment["CHRONOS_TTY"] = pty?.SlavePath ?? "";
             startInfo.Environment["CHRONOS_CGROUPS"] = cgroup is null ? "" : string.Join(' ', cgroup.Directories);
 
+            // Every descriptor the runtime opens is close-on-exec, but what the Gateway inherited
+            // from whatever started it (a shell's, a CI runner's) is not, and bubblewrap passes on
+            // what it is given: marked here, so a session without chronos-init (which closes them
+            // itself) gets stdin, stdout and stderr only. Kernels before 5.11 refuse the flag.
+            _ = Libc.close_range(3, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC);
             var process = SpawnerThread.Start(startInfo);
             if (pty is not null)
             {
                 // The session reads and writes the terminal; these pipes only kept the host's stdio out.
                 process.StandardInput.Close();
             }
-            return new SandboxSession(process, pty, cgroup, spec.Limits.SessionTime);
+            var session = new SandboxSession(process, pty, cgroup, spec.Limits.SessionTime, live);
+            live?.Add(session);
+            return session;
         }
         catch
         {
@@ -137,7 +149,7 @@ public sealed class SandboxSession : IAsyncDisposable
                 _process.Kill(entireProcessTree: true);
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             // Already gone, or the cgroup was removed meanwhile: nothing is left to kill.
         }
@@ -152,8 +164,9 @@ public sealed class SandboxSession : IAsyncDisposable
         {
             await _exit.WaitAsync(TimeSpan.FromSeconds(10));
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or IOException or UnauthorizedAccessException)
         {
+            // Still running, or its cgroup failed to kill: the cgroup's disposal tries again and logs.
         }
         Cgroup?.Dispose();
         if (_terminal is null)
@@ -165,6 +178,7 @@ public sealed class SandboxSession : IAsyncDisposable
         _terminal?.Dispose();
         _process.Dispose();
         _timeLimit.Dispose();
+        _live?.Remove(this);
     }
 
     private async Task<int> WaitAsync()

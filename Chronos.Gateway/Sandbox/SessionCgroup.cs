@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chronos.Gateway.Sandbox;
 
@@ -14,15 +17,23 @@ public sealed class SessionCgroup : IDisposable
     /// <summary>The directory name under each controller that holds all sessions.</summary>
     public const string ParentName = "chronos";
 
+    /// <summary>
+    /// How long disposal keeps trying to remove the session's cgroups: a killed process lingers in
+    /// cgroup.procs for milliseconds, one stuck in the kernel (a FUSE request) longer.
+    /// </summary>
+    public static readonly TimeSpan RemoveWait = TimeSpan.FromSeconds(5);
+
     private readonly string[] _directories;
     private readonly string? _freezer;
+    private readonly ILogger _logger;
     private volatile bool _disposed;
 
-    private SessionCgroup(string sessionId, string[] directories, string? freezer)
+    private SessionCgroup(string sessionId, string[] directories, string? freezer, ILogger logger)
     {
         SessionId = sessionId;
         _directories = directories;
         _freezer = freezer;
+        _logger = logger;
     }
 
     public string SessionId { get; }
@@ -31,9 +42,10 @@ public sealed class SessionCgroup : IDisposable
     public IReadOnlyList<string> Directories => _directories;
 
     /// <summary>Creates the session's cgroups with its limits; null when this host has no usable controller.</summary>
-    public static SessionCgroup? TryCreate(string sessionId, SandboxLimits limits, string cgroupRoot = "/sys/fs/cgroup")
+    public static SessionCgroup? TryCreate(string sessionId, SandboxLimits limits, string cgroupRoot = "/sys/fs/cgroup", ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        logger ??= NullLogger.Instance;
         if (!IsSafeName(sessionId))
         {
             throw new ArgumentException("session id must be [A-Za-z0-9_-]{1,64}", nameof(sessionId));
@@ -72,7 +84,7 @@ public sealed class SessionCgroup : IDisposable
             {
                 directories.Add(CreateChild(unified, sessionId));
             }
-            return new SessionCgroup(sessionId, [.. directories], freezer);
+            return new SessionCgroup(sessionId, [.. directories], freezer, logger);
         }
 
         var controllers = Path.Combine(cgroupRoot, "cgroup.controllers");
@@ -90,7 +102,7 @@ public sealed class SessionCgroup : IDisposable
             {
                 Write(dir, "memory.swap.max", 0);
             }
-            return new SessionCgroup(sessionId, [dir], null);
+            return new SessionCgroup(sessionId, [dir], null, logger);
         }
         return null;
     }
@@ -145,10 +157,14 @@ public sealed class SessionCgroup : IDisposable
     /// </summary>
     public void SignalAll(int signal, int except = -1)
     {
-        if (_disposed)
+        if (!_disposed)
         {
-            return;
+            SignalAllFrozen(signal, except);
         }
+    }
+
+    private void SignalAllFrozen(int signal, int except = -1)
+    {
         Freeze(true);
         try
         {
@@ -181,7 +197,7 @@ public sealed class SessionCgroup : IDisposable
         // and the pids limit bounds how many can appear meanwhile.
         for (var pass = 0; pass < 1000 && Processes().Count > 0; pass++)
         {
-            SignalAll(Signals.SIGKILL);
+            SignalAllFrozen(Signals.SIGKILL);
             Thread.Yield();
         }
     }
@@ -209,29 +225,74 @@ public sealed class SessionCgroup : IDisposable
         }
     }
 
+    /// <summary>
+    /// Kills what is left of the session and removes its cgroups. Never throws: a cgroup that
+    /// cannot be removed within <see cref="RemoveWait"/> (a process that will not die) is logged
+    /// with its path and left for the operator; the session is over either way.
+    /// </summary>
     public void Dispose()
     {
-        KillAll();
+        if (_disposed)
+        {
+            return;
+        }
         _disposed = true;
+        TryKillAll();
+        var clock = Stopwatch.StartNew();
         foreach (var dir in _directories)
         {
-            // A dying process can linger in cgroup.procs for a moment; rmdir fails with EBUSY until it is gone.
-            for (var attempt = 0; attempt < 200; attempt++)
+            Remove(dir, clock);
+        }
+    }
+
+    private void Remove(string dir, Stopwatch clock)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
             {
-                try
+                Directory.Delete(dir);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // EBUSY while a process is still listed in it (or a child cgroup exists).
+                if (clock.Elapsed >= RemoveWait)
                 {
-                    Directory.Delete(dir);
-                    break;
+                    Chronos.Gateway.Log.CgroupLeftBehind(_logger, e, SessionId, dir, Processes().Count);
+                    return;
                 }
-                catch (IOException) when (attempt < 199)
+                if (attempt % 100 == 0)
+                {
+                    // Something survived the kill (or was between fork and exit): kill again.
+                    TryKillAll();
+                }
+                // Yield first (a killed process leaves within microseconds), then sleep a little.
+                if (attempt < 50)
                 {
                     Thread.Yield();
                 }
-                catch (DirectoryNotFoundException)
+                else
                 {
-                    break;
+                    Thread.Sleep(5);
                 }
             }
+        }
+    }
+
+    private void TryKillAll()
+    {
+        try
+        {
+            KillAll();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Chronos.Gateway.Log.CgroupKillFailed(_logger, e, SessionId);
         }
     }
 

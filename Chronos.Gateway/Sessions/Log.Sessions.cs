@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(103, LogLevel.Warning, "Added root:{Shift}:65536 to /etc/subuid and /etc/subgid: sandboxes map persona ids onto that host range")]
     public static partial void SubordinateIdsAdded(ILogger logger, uint shift);
+
+    [LoggerMessage(105, LogLevel.Warning, "Session {Session}: killing its processes through the cgroup failed")]
+    public static partial void CgroupKillFailed(ILogger logger, Exception exception, string session);
+
+    [LoggerMessage(106, LogLevel.Warning, "Session {Session}: cgroup {Directory} could not be removed ({Processes} processes still in it); left in place")]
+    public static partial void CgroupLeftBehind(ILogger logger, Exception exception, string session, string directory, int processes);
 }

@@ -31,7 +31,15 @@ public static class SandboxExtensions
             .Validate(o => o.MountWait > TimeSpan.Zero && o.MountLease >= TimeSpan.FromSeconds(3), "Gateway:Sandbox:MountWait must be positive and MountLease at least 3 s")
             .Validate(o => !string.IsNullOrWhiteSpace(o.HostId), "Gateway:Sandbox:HostId must not be empty")
             .ValidateOnStart();
+        builder.Services.TryAddSingleton<LiveSandboxes>();
         builder.Services.TryAddSingleton<ISshSessionHandler, SandboxSessionHandler>();
+        // Registered before the SSH server, so it stops after it: the server waits for its
+        // connections (whose sessions were killed at the first stop signal), then this removes
+        // what a connection out of time left. ShutdownTimeout bounds the whole: every session's
+        // kill is immediate, its disposal (exit, cgroup removal) takes up to 15 s when a process
+        // will not die; 20 s fits that and stays below systemd's TimeoutStopSec (90 s).
+        builder.Services.AddHostedService<SandboxShutdown>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = o.ShutdownTimeout > ShutdownTimeout ? o.ShutdownTimeout : ShutdownTimeout);
         if (builder.Configuration.GetConnectionString("redis") is not null
             && builder.Configuration.GetValue($"{SandboxOptions.Section}:{nameof(SandboxOptions.RequestMounts)}", true))
         {
@@ -41,6 +49,33 @@ public static class SandboxExtensions
         }
         builder.Services.AddHostedService<SandboxPreflight>();
         return builder;
+    }
+
+    /// <summary>The least time a Gateway with sandboxes gets to stop (HostOptions.ShutdownTimeout; a longer one configured stays).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Kills every sandbox at the host's first stop signal (ApplicationStopping, before any
+    /// service stops), and at its own stop, after the SSH server's, removes the cgroups of the
+    /// sessions whose disposal did not run.
+    /// </summary>
+    private sealed class SandboxShutdown(LiveSandboxes live, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
+    {
+        private CancellationTokenRegistration _stopping;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _stopping = lifetime.ApplicationStopping.Register(live.KillAll);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            live.RemoveLeftovers();
+            return Task.CompletedTask;
+        }
+
+        public void Dispose() => _stopping.Dispose();
     }
 
     /// <summary>Checks, once at start, that this host can sandbox at all, and says exactly what is missing.</summary>

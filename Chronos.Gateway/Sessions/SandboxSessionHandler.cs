@@ -17,7 +17,7 @@ namespace Chronos.Gateway.Sessions;
 /// are audited as <c>ssh.command</c> events. With mount leases (Redis configured), a program starts
 /// only once Chronos.Fuse has mounted its world; without, the world directory is used as it is.
 /// </summary>
-public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISshAuditSink audit, ILogger<SandboxSessionHandler> logger, WorldMountLeases? mounts = null) : ISshSessionHandler
+public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISshAuditSink audit, ILogger<SandboxSessionHandler> logger, WorldMountLeases? mounts = null, LiveSandboxes? live = null) : ISshSessionHandler
 {
     public const string CommandOp = "ssh.command";
 
@@ -81,7 +81,7 @@ public sealed class SandboxSessionHandler(IOptions<SandboxOptions> options, ISsh
             : null;
 
         await using var transcript = OpenTranscript(request, channel, terminal);
-        await using var session = SandboxSession.Start(spec, terminal);
+        await using var session = SandboxSession.Start(spec, terminal, logger, live);
         Log.SessionStarted(logger, request.SessionId, request.World, account.Name, session.HostPid);
         if (home != account.Home)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -27,6 +28,7 @@ public sealed class SshServer : BackgroundService
     private readonly ISshWorldAssigner _worlds;
     private readonly ILogger<SshServer> _logger;
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private int _activeConnections;
 
     public SshServer(
@@ -75,7 +77,7 @@ public sealed class SshServer : BackgroundService
             while (!stoppingToken.IsCancellationRequested)
             {
                 var socket = await listener.AcceptAsync(stoppingToken);
-                _ = RunConnectionAsync(context, socket, stoppingToken);
+                Track(RunConnectionAsync(context, socket, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -88,6 +90,30 @@ public sealed class SshServer : BackgroundService
             _listening.TrySetException(e);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops accepting, ends every connection (each one's programs are stopped and their
+    /// sandboxes disposed, cgroups and all) and waits for them, within the host's shutdown time:
+    /// a host that returned earlier would exit under sessions still being torn down.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(_connections.Keys).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.ConnectionsOutlivedShutdown(_logger, _connections.Count);
+        }
+    }
+
+    private void Track(Task connection)
+    {
+        _connections.TryAdd(connection, 0);
+        _ = connection.ContinueWith(done => _connections.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task RunConnectionAsync(SshServerContext context, Socket socket, CancellationToken stoppingToken)

@@ -11,48 +11,25 @@ namespace Chronos.Fuse.Tests;
 /// </summary>
 public sealed class ServiceProcessTests(MountedWorld world) : IClassFixture<MountedWorld>
 {
-    private static string ServiceDll()
+    private sealed class Service(ServiceProcess process, int port) : IAsyncDisposable
     {
-        // artifacts/bin/Chronos.Fuse.Tests/<config>/ → artifacts/bin/Chronos.Fuse/<config>/Chronos.Fuse.dll
-        var here = AppContext.BaseDirectory.TrimEnd('/');
-        var config = Path.GetFileName(here);
-        var path = Path.GetFullPath(Path.Combine(here, "..", "..", "Chronos.Fuse", config, "Chronos.Fuse.dll"));
-        Assert.True(File.Exists(path), $"{path} is not built");
-        return path;
-    }
-
-    private sealed class Service(Process process, int port) : IAsyncDisposable
-    {
-        public Process Process { get; } = process;
+        public Process Process => process.Process;
 
         public int Port { get; } = port;
 
-        public async ValueTask DisposeAsync()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill(entireProcessTree: true);
-                await Process.WaitForExitAsync();
-            }
-            Process.Dispose();
-        }
+        public ValueTask DisposeAsync() => process.DisposeAsync();
     }
 
     private Service Start(string mountRoot)
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(ServiceDll());
-        start.Environment["ConnectionStrings__redis"] = world.Redis.ConnectionString;
-        start.Environment["Chronos__Fuse__Worlds__0"] = world.World;
-        start.Environment["Chronos__Fuse__MountRoot"] = mountRoot;
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new Service(process, port);
+        return new Service(ServiceProcess.Start("Chronos.Fuse", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__redis"] = world.Redis.ConnectionString,
+            ["Chronos__Fuse__Worlds__0"] = world.World,
+            ["Chronos__Fuse__MountRoot"] = mountRoot,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        }), port);
     }
 
     private static async Task<string> HealthAsync(int port)

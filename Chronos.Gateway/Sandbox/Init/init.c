@@ -15,17 +15,26 @@
  *  - leaves the session's terminal (setsid), moves to "/", points its stdio at /dev/null and
  *    closes every other descriptor it was given, as a booted init has them.
  * It installs no signal handlers, so, as for any pid 1, nothing inside the sandbox can signal it.
+ *
+ * When the session's /proc names a kernel other than the running one (the persona's files are
+ * bound there), init also answers every uname(2) call of the session with that kernel
+ * (persona_uname.c): its main loop waits for a child to reap or a call to answer.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "persona_uname.h"
 
 static char **copy(char **from, int count)
 {
@@ -36,6 +45,89 @@ static char **copy(char **from, int count)
         }
     }
     return to;
+}
+
+/* The session's program, in the forked child: a clean signal mask and only stdin, stdout and
+   stderr (init's listener and signal descriptors, or anything else, are none of its business). */
+static void run(char **program, char **environment)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (close_range(3, ~0U, 0) != 0) {
+        /* Linux < 5.9: one by one, up to the session's descriptor limit. */
+        struct rlimit limit;
+        int last = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536 ? (int)limit.rlim_cur : 65536;
+        for (int fd = 3; fd < last; fd++) {
+            close(fd);
+        }
+    }
+    execve(program[0], program, environment);
+    int error = errno;
+    fprintf(stderr, "%s: %s\n", program[0], strerror(error));
+    _exit(error == ENOENT ? 127 : 126);
+}
+
+/* The program's exit status as a shell reports it: 128 + n for a signal. */
+static int status_of(int status)
+{
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Reaps every orphan until the program exits. */
+static int reap_blocking(pid_t child)
+{
+    for (;;) {
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return 127;
+        }
+        if (pid == child) {
+            return status_of(status);
+        }
+    }
+}
+
+/* Reaps every orphan and answers uname calls (listener < 0: none) until the program exits. */
+static int serve(pid_t child, int exits, int listener)
+{
+    struct pollfd watched[2] = {
+        { .fd = exits, .events = POLLIN },
+        { .fd = listener, .events = POLLIN },
+    };
+    for (;;) {
+        if (poll(watched, 2, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return reap_blocking(child);
+        }
+        if (((watched[1].revents & POLLIN) && persona_uname_answer(listener) != 0)
+            || (watched[1].revents & (POLLERR | POLLHUP | POLLNVAL))) {
+            close(listener);
+            watched[1].fd = -1;
+        }
+        if (watched[0].revents & POLLIN) {
+            struct signalfd_siginfo drained[16];
+            if (read(exits, drained, sizeof drained) < 0) {
+                /* Pending signals merge into one: the reaping below finds every exit anyway. */
+            }
+            for (;;) {
+                int status;
+                pid_t pid = waitpid(-1, &status, WNOHANG);
+                if (pid <= 0) {
+                    break;
+                }
+                if (pid == child) {
+                    return status_of(status);
+                }
+            }
+        }
+    }
 }
 
 int main(int argc, char **argv)
@@ -60,19 +152,28 @@ int main(int argc, char **argv)
     *last = ' ';
     prctl(PR_SET_NAME, "systemd", 0, 0, 0);
 
+    /* Only what init opens from here on stays open (bwrap passes nothing else on purpose, but
+       nothing it may pass should outlive this point). */
+    close_range(3, ~0U, 0);
+
+    /* SIGCHLD arrives through a descriptor, so one poll waits for both children and uname
+       calls. Blocked before the fork, so no exit can slip between them; the child unblocks it. */
+    sigset_t child_exits;
+    sigemptyset(&child_exits);
+    sigaddset(&child_exits, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child_exits, NULL);
+    int exits = signalfd(-1, &child_exits, SFD_CLOEXEC);
+    /* Without a way to wait for both, uname keeps answering the host's (the loop below waits
+       for children alone). */
+    int listener = exits < 0 ? -1 : persona_uname_install();
+
     pid_t child = fork();
     if (child < 0) {
         perror("init: fork");
         return 127;
     }
     if (child == 0) {
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        execve(program[0], program, environment);
-        int error = errno;
-        fprintf(stderr, "%s: %s\n", program[0], strerror(error));
-        _exit(error == ENOENT ? 127 : 126);
+        run(program, environment);
     }
 
     /* A session of its own: a booted init has no controlling terminal (ps shows "?"), and the
@@ -81,7 +182,6 @@ int main(int argc, char **argv)
     if (chdir("/") != 0) {
         /* Stays where it was: nothing depends on it. */
     }
-    close_range(3, ~0U, 0);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         dup2(null, 0);
@@ -92,17 +192,5 @@ int main(int argc, char **argv)
         }
     }
 
-    for (;;) {
-        int status;
-        pid_t pid = wait(&status);
-        if (pid < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return 127;
-        }
-        if (pid == child) {
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-    }
+    return exits < 0 ? reap_blocking(child) : serve(child, exits, listener);
 }

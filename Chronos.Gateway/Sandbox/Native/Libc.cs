@@ -72,6 +72,13 @@ internal static partial class Libc
 
     [LibraryImport(Library, SetLastError = true)]
     internal static partial int fchmod(int fd, uint mode);
+
+    // linux/close_range.h
+    internal const uint CLOSE_RANGE_CLOEXEC = 1u << 2;
+
+    /// <summary>close_range(2) (Linux 5.9; CLOSE_RANGE_CLOEXEC 5.11, glibc 2.34).</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    internal static partial int close_range(uint first, uint last, uint flags);
 }
 
 /// <summary>struct winsize (asm-generic/termios.h).</summary>

@@ -18,10 +18,10 @@ public sealed class FuseSensor : IAsyncLifetime
 {
     public const string BaseWorld = "base";
 
-    private Process? _fuse;
+    private ServiceProcess? _fuse;
 
     /// <summary>What the Fuse service logged (for failure messages).</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> FuseLog { get; } = new();
+    public System.Collections.Concurrent.ConcurrentQueue<string> FuseLog => _fuse?.Output ?? new();
 
     public RedisServer Redis { get; private set; } = null!;
 
@@ -109,47 +109,25 @@ public sealed class FuseSensor : IAsyncLifetime
         }
     }
 
-    private Process StartFuse()
+    private ServiceProcess StartFuse() => ServiceProcess.Start("Chronos.Fuse", new Dictionary<string, string>
     {
-        // artifacts/bin/Chronos.Gateway.Tests/<config>/ → artifacts/bin/Chronos.Fuse/<config>/Chronos.Fuse.dll
-        var here = AppContext.BaseDirectory.TrimEnd('/');
-        var dll = Path.GetFullPath(Path.Combine(here, "..", "..", "Chronos.Fuse", Path.GetFileName(here), "Chronos.Fuse.dll"));
-        Assert.True(File.Exists(dll), $"{dll} is not built");
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        start.Environment["ConnectionStrings__redis"] = Redis.ConnectionString;
-        start.Environment["Chronos__Fuse__Worlds__0"] = BaseWorld;
-        start.Environment["Chronos__Fuse__MountRoot"] = MountRoot;
-        start.Environment["Chronos__Fuse__HostId"] = HostId;
-        start.Environment["Chronos__Fuse__UidShift"] = SandboxWorld.Shift.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Chronos__Fuse__ReconcileInterval"] = "00:00:01";
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => FuseLog.Enqueue(e.Data ?? "");
-        process.ErrorDataReceived += (_, e) => FuseLog.Enqueue(e.Data ?? "");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        ["ConnectionStrings__redis"] = Redis.ConnectionString,
+        ["Chronos__Fuse__Worlds__0"] = BaseWorld,
+        ["Chronos__Fuse__MountRoot"] = MountRoot,
+        ["Chronos__Fuse__HostId"] = HostId,
+        ["Chronos__Fuse__UidShift"] = SandboxWorld.Shift.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Chronos__Fuse__ReconcileInterval"] = "00:00:01",
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+    });
 
     public async Task DisposeAsync()
     {
-        if (_fuse is { HasExited: false })
+        if (_fuse is not null)
         {
             // SIGTERM: the service unmounts every world it mounted, configured or requested.
-            await ProcessRunner.RunAsync("kill", ["-TERM", _fuse.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await _fuse.WaitForExitAsync(exit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _fuse.Kill(entireProcessTree: true);
-                await _fuse.WaitForExitAsync();
-            }
+            await _fuse.StopAsync(TimeSpan.FromSeconds(60));
+            await _fuse.DisposeAsync();
         }
-        _fuse?.Dispose();
         foreach (var entry in MountInfo.Read().Where(e => e.MountPoint.StartsWith(MountRoot, StringComparison.Ordinal)).Reverse())
         {
             await ProcessRunner.RunAsync("umount", ["-l", entry.MountPoint]);

@@ -16,6 +16,7 @@ namespace Chronos.Gateway.Tests.Infrastructure;
 public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly IHost _host;
+    private bool _stopped;
 
     private GatewayServer(IHost host, IPEndPoint endPoint, string hostKeyDirectory, RecordingAuditSink audit, TestSessionHandler? handler)
     {
@@ -37,6 +38,8 @@ public sealed class GatewayServer : IAsyncDisposable
     public TestSessionHandler? Handler { get; }
 
     public SshServer Server => _host.Services.GetRequiredService<SshServer>();
+
+    public IServiceProvider Services => _host.Services;
 
     public static async Task<GatewayServer> StartAsync(
         string persona = "debian12",
@@ -86,9 +89,19 @@ public sealed class GatewayServer : IAsyncDisposable
         return new GatewayServer(host, endPoint, hostKeyDirectory, audit, handler);
     }
 
+    /// <summary>Stops the host as SIGTERM does (IHost.StopAsync within HostOptions.ShutdownTimeout).</summary>
+    public async Task StopAsync()
+    {
+        _stopped = true;
+        await _host.StopAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
+        if (!_stopped)
+        {
+            await StopAsync();
+        }
         _host.Dispose();
     }
 }

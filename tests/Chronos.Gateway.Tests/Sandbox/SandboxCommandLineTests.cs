@@ -31,6 +31,8 @@ public sealed class SandboxCommandLineTests
 
             // The command is exactly one argument after -c, at the end.
             Assert.Equal(command, args[^1]);
+            // Only init, which answers uname by writing into its callers, needs to trace.
+            Assert.DoesNotContain(SandboxCommandLine.InitCapability, args);
             Assert.Equal("-c", args[^2]);
             // Every --setenv takes exactly a valid name and a value; the loader's and the wrapper's are never passed.
             for (var j = 0; j < args.Count; j++)
@@ -57,6 +59,7 @@ public sealed class SandboxCommandLineTests
             var args = SandboxCommandLine.Build(spec, "xterm").ToList();
 
             Assert.Contains("--as-pid-1", args);
+            Assert.Equal(["--cap-add", "CAP_SYS_PTRACE"], args.Skip(args.IndexOf(SandboxCommandLine.InitCapability) - 1).Take(2));
             var bind = args.IndexOf("/opt/chronos/chronos-init");
             Assert.Equal(["--ro-bind", "/opt/chronos/chronos-init", "/usr/lib/systemd/systemd"], args.Skip(bind - 1).Take(3));
             // bwrap's "--" is followed by /sbin/init, NAME=VALUE pairs, and init's own "--": the

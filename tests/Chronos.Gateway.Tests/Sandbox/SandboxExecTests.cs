@@ -43,6 +43,35 @@ public sealed class SandboxExecTests(SandboxWorld world) : IClassFixture<Sandbox
     }
 
     [Fact]
+    public async Task Under_init_uname_is_the_personas_only_when_the_persona_names_another_kernel()
+    {
+        var status = "uname -r; grep '^Seccomp:' /proc/self/status | tr -d '\\t'";
+        var persona = await RunAsync(world.PersonaSpec("alice", status));
+        Assert.True(persona.Exit == 0, persona.Error);
+        Assert.Equal($"{SandboxWorld.KernelRelease}\nSeccomp:2\n", persona.Output);
+
+        // Nothing bound over /proc: uname already agrees with it, so pid 1 installs no filter at
+        // all (the session's seccomp mode is the one it inherits from the host, this process's).
+        var host = await RunAsync(world.PersonaSpec("alice", status) with { ProcFiles = [] });
+        Assert.True(host.Exit == 0, host.Error);
+        var inherited = File.ReadAllLines("/proc/self/status").Single(l => l.StartsWith("Seccomp:", StringComparison.Ordinal)).Replace("\t", "", StringComparison.Ordinal);
+        Assert.Equal($"{File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}\n{inherited}\n", host.Output);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_program_inherits_only_stdin_stdout_and_stderr(bool underInit)
+    {
+        var command = "ls /proc/self/fd | tr '\\n' ' '";
+        var (exit, output, error) = await RunAsync(underInit ? world.PersonaSpec("root", command) : world.Spec("root", command));
+
+        Assert.True(exit == 0, error);
+        // ls's own listing of /proc/self/fd is the one descriptor beyond the three.
+        Assert.Equal("0 1 2 3 ", output);
+    }
+
+    [Fact]
     public async Task Under_init_orphans_are_reaped_and_a_signal_death_is_the_shells_status()
     {
         // An orphaned grandchild that exits becomes a zombie of pid 1 unless pid 1 reaps it.

@@ -83,6 +83,22 @@ public sealed class SandboxedSshTests(SandboxedGateway gateway) : IClassFixture<
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_program_inherits_only_stdin_stdout_and_stderr(bool terminal)
+    {
+        // Nothing of pid 1's (its uname listener, its signal descriptor) nor of the Gateway's.
+        // ls's own listing of /proc/self/fd is the one descriptor beyond the three: 3.
+        var result = await SshAsync("root", "hunter2", "ls /proc/self/fd | tr '\\n' ' '; echo; ls -l /proc/self/fd | tail -n +2 | wc -l",
+            options: terminal ? ["RequestTTY=force"] : null);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var lines = result.StandardOutput.ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal("0 1 2 3 ", lines[0]);
+        Assert.Equal("4", lines[1]);
+    }
+
+    [Theory]
     [InlineData("sftp")]
     [InlineData("scp")]
     public async Task Uploads_land_in_the_world_with_the_same_digest(string protocol)
