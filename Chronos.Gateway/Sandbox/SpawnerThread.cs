@@ -10,7 +10,8 @@ namespace Chronos.Gateway.Sandbox;
 /// (exit 137) whenever the pool retired such a thread after a quiet spell, which ended about a
 /// third of 100 concurrent sessions within a minute (seen with the signal_generate tracepoint:
 /// one exiting pool thread killing ten bwraps at once). A thread that never exits keeps the
-/// signal for what it is for: the Gateway process dying.
+/// signal for what it is for: the Gateway process dying. Chronos.AppHost's ProcessSpawner does
+/// the same for its children; the two projects share no library, so each keeps its own.
 /// </summary>
 internal static class SpawnerThread
 {

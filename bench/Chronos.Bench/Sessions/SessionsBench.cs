@@ -72,7 +72,8 @@ internal static class SessionsBench
         try
         {
             var ready = await ReadLineAsync(world, "world");
-            var (mountRoot, redis) = (ready.Split(' ')[1], ready.Split(' ')[2]);
+            var fields = ready.Split(' ');
+            var (mountRoot, redis) = (fields[1], fields[2]);
             using var child = StartChild("sessions-gateway", Path.Combine(directory, "gateway"), mountRoot, redis);
             try
             {
@@ -108,7 +109,7 @@ internal static class SessionsBench
     private static async Task<string> ReadLineAsync(Process child, string expected)
     {
         var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))
-            ?? throw new InvalidOperationException($"{child.StartInfo.ArgumentList.Last(a => a.StartsWith("sessions-", StringComparison.Ordinal))} exited before it was ready");
+            ?? throw new InvalidOperationException($"the child that should print \"{expected} ...\" exited before it was ready");
         return line.StartsWith(expected + " ", StringComparison.Ordinal) ? line : throw new InvalidOperationException($"unexpected first line: {line}");
     }
 
