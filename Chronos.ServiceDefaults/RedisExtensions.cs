@@ -21,13 +21,7 @@ public static class RedisExtensions
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
         {
-            var options = ConfigurationOptions.Parse(connectionString);
-            // A dead Redis must fail calls quickly (EIO for FUSE), not hang them.
-            options.AbortOnConnectFail = false;
-            options.ConnectTimeout = Math.Min(options.ConnectTimeout, 5000);
-            options.SyncTimeout = Math.Min(options.SyncTimeout, 5000);
-            options.AsyncTimeout = Math.Min(options.AsyncTimeout, 5000);
-            return ConnectionMultiplexer.Connect(options);
+            return ConnectionMultiplexer.Connect(RedisConnectionOptions.For(connectionString));
         });
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,

@@ -21,21 +21,77 @@ internal sealed class Node(ulong ino)
     public InodeAttributes? Attributes { get; set; }
 
     /// <summary>
-    /// A read of this directory's attributes started right after this mount's last change to it
-    /// (see WorldFuseFileSystem.PrefetchAttributes); taken by the next GETATTR, dropped by any
-    /// other change here or elsewhere.
+    /// Attributes of this directory for the kernel's next GETATTR, taken once: read by the script
+    /// of this mount's last change to it (see <see cref="Changed"/>), or a read started right after
+    /// that change (see WorldFuseFileSystem.AttributesAfterChange). Dropped by any other change here
+    /// or elsewhere.
     /// </summary>
     private AttributePrefetch? _prefetch;
 
-    public void Prefetch(Task<FsResult<InodeAttributes>> fetch) =>
-        Volatile.Write(ref _prefetch, new AttributePrefetch(fetch, Environment.TickCount64));
+    /// <summary>
+    /// Counts the changes to this inode this mount completed or heard of (notices, lost notices).
+    /// A change's own attributes are kept only when the count did not move while it ran: then no
+    /// other change can have reached Redis after it unseen. Guarded by <see cref="_gate"/>.
+    /// </summary>
+    private long _generation;
 
-    public void DropPrefetch() => Volatile.Write(ref _prefetch, null);
+    /// <summary>The change count now; a change takes it before it is sent.</summary>
+    public long Generation
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _generation;
+            }
+        }
+    }
+
+    /// <summary>A read of the attributes started after a change here completed.</summary>
+    public void Prefetch(Task<FsResult<InodeAttributes>> fetch)
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _prefetch = new AttributePrefetch(fetch, Environment.TickCount64);
+        }
+    }
+
+    public void DropPrefetch()
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _prefetch = null;
+        }
+    }
+
+    /// <summary>
+    /// A change this mount made completed, leaving the attributes <paramref name="after"/> (read in
+    /// the same script) when known. They are kept for the next GETATTR when nothing changed this
+    /// inode since <paramref name="startedAt"/> (its <see cref="Generation"/> before it was sent);
+    /// otherwise they may predate another change and are dropped. Returns whether they were kept.
+    /// </summary>
+    public bool Changed(long startedAt, InodeAttributes? after)
+    {
+        lock (_gate)
+        {
+            var kept = after is not null && _generation == startedAt;
+            _generation++;
+            _prefetch = kept ? new AttributePrefetch(Task.FromResult<FsResult<InodeAttributes>>(after!), Environment.TickCount64) : null;
+            return kept;
+        }
+    }
 
     /// <summary>The prefetch, if one started less than <paramref name="maxAgeMs"/> ago; it is used once.</summary>
     public Task<FsResult<InodeAttributes>>? TakePrefetch(long maxAgeMs)
     {
-        var prefetch = Interlocked.Exchange(ref _prefetch, null);
+        AttributePrefetch? prefetch;
+        lock (_gate)
+        {
+            prefetch = _prefetch;
+            _prefetch = null;
+        }
         return prefetch is not null && Environment.TickCount64 - prefetch.StartedAt < maxAgeMs ? prefetch.Fetch : null;
     }
 

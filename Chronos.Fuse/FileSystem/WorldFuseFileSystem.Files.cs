@@ -213,7 +213,8 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         mode = FileModes.S_IFREG | (mode & FileModes.PermissionBits);
-        var context = NewNodeContext(request, parent, ref mode, directory: false);
+        var change = ChangeOf(parent);
+        var context = NewNodeContext(request, parent, ref mode, directory: false, change);
         // Before the node exists: a failure here must not leave a file the kernel was told is not there.
         await EnsureLeaseAsync().ConfigureAwait(false);
         _known.Begin(parent);
@@ -224,7 +225,7 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         _known.End(parent, name, removed: null);
-        PrefetchAttributes(parent);
+        AttributesAfterChange(parent, change);
         var node = _nodes.Remember(result.Value);
         var handle = new OpenFile((ulong)Interlocked.Increment(ref _nextFh), node, flags);
         Register(handle, context);

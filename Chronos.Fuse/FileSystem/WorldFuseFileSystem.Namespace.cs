@@ -10,9 +10,9 @@ internal sealed partial class WorldFuseFileSystem
     /// The owner of a new node: the caller's ids, except that a setgid parent directory gives its
     /// group, and passes the setgid bit on to new subdirectories (as Linux's inode_init_owner).
     /// </summary>
-    private OpContext NewNodeContext(FuseRequest request, ulong parent, ref uint mode, bool directory)
+    private OpContext NewNodeContext(FuseRequest request, ulong parent, ref uint mode, bool directory, DirectoryChange change)
     {
-        var context = Context(request);
+        var context = Context(request) with { Observer = change };
         var parentAttributes = _nodes.Find(parent)?.Attributes;
         if (parentAttributes is not null && (parentAttributes.Mode & FileModes.S_ISGID) != 0)
         {
@@ -39,7 +39,9 @@ internal sealed partial class WorldFuseFileSystem
         }
         catch
         {
+            // The change may or may not have happened: nothing kept about the directory holds.
             _known.Forget(directory);
+            _nodes.Find(directory)?.DropPrefetch();
             throw;
         }
         if (!result.IsOk)
@@ -49,7 +51,10 @@ internal sealed partial class WorldFuseFileSystem
         return result;
     }
 
-    private void Created(FuseRequest request, ulong parent, string name, FsResult<InodeAttributes> result)
+    /// <summary>A change of <paramref name="directory"/>'s entries about to be sent (see <see cref="DirectoryChange"/>).</summary>
+    private DirectoryChange ChangeOf(ulong directory) => new(_nodes.Find(directory));
+
+    private void Created(FuseRequest request, ulong parent, string name, FsResult<InodeAttributes> result, DirectoryChange change)
     {
         if (!result.IsOk)
         {
@@ -57,7 +62,7 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         _known.End(parent, name, removed: null);
-        PrefetchAttributes(parent);
+        AttributesAfterChange(parent, change);
         ReplyEntry(request, result.Value);
         _changes.EntryChanged(parent, name);
         _changes.InodeChanged(parent);
@@ -70,9 +75,10 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(Errno.ENAMETOOLONG);
             return;
         }
-        var context = NewNodeContext(request, parent, ref mode, directory: false);
+        var change = ChangeOf(parent);
+        var context = NewNodeContext(request, parent, ref mode, directory: false, change);
         _known.Begin(parent);
-        Created(request, parent, name, await ChangeNamesAsync(parent, _world.MknodAsync(parent, name, mode, rdev, context)).ConfigureAwait(false));
+        Created(request, parent, name, await ChangeNamesAsync(parent, _world.MknodAsync(parent, name, mode, rdev, context)).ConfigureAwait(false), change);
     }
 
     public async ValueTask MkdirAsync(FuseRequest request, ulong parent, string name, uint mode)
@@ -83,7 +89,8 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         mode &= FileModes.PermissionBits;
-        var context = NewNodeContext(request, parent, ref mode, directory: true);
+        var change = ChangeOf(parent);
+        var context = NewNodeContext(request, parent, ref mode, directory: true, change);
         _known.Begin(parent);
         var result = await ChangeNamesAsync(parent, _world.MkdirAsync(parent, name, mode, context)).ConfigureAwait(false);
         if (result.IsOk)
@@ -91,7 +98,7 @@ internal sealed partial class WorldFuseFileSystem
             // Made here, so empty: every name that appears in it from now on is made here or announced.
             _known.Made(result.Value.Ino);
         }
-        Created(request, parent, name, result);
+        Created(request, parent, name, result, change);
     }
 
     public async ValueTask SymlinkAsync(FuseRequest request, string target, ulong parent, string name)
@@ -102,9 +109,10 @@ internal sealed partial class WorldFuseFileSystem
             return;
         }
         var mode = 0u;
-        var context = NewNodeContext(request, parent, ref mode, directory: false);
+        var change = ChangeOf(parent);
+        var context = NewNodeContext(request, parent, ref mode, directory: false, change);
         _known.Begin(parent);
-        Created(request, parent, name, await ChangeNamesAsync(parent, _world.SymlinkAsync(parent, name, target, context)).ConfigureAwait(false));
+        Created(request, parent, name, await ChangeNamesAsync(parent, _world.SymlinkAsync(parent, name, target, context)).ConfigureAwait(false), change);
     }
 
     public async ValueTask ReadLinkAsync(FuseRequest request, ulong ino)
@@ -121,25 +129,27 @@ internal sealed partial class WorldFuseFileSystem
     public async ValueTask UnlinkAsync(FuseRequest request, ulong parent, string name)
     {
         await BeforeUnlinkAsync().ConfigureAwait(false);
+        var change = ChangeOf(parent);
         _known.Begin(parent);
-        var result = await ChangeNamesAsync(parent, _world.UnlinkAsync(parent, name, Context(request))).ConfigureAwait(false);
-        Removed(request, parent, name, result);
+        var result = await ChangeNamesAsync(parent, _world.UnlinkAsync(parent, name, Context(request) with { Observer = change })).ConfigureAwait(false);
+        Removed(request, parent, name, result, change);
     }
 
     public async ValueTask RmdirAsync(FuseRequest request, ulong parent, string name)
     {
         await BeforeUnlinkAsync().ConfigureAwait(false);
+        var change = ChangeOf(parent);
         _known.Begin(parent);
-        var result = await ChangeNamesAsync(parent, _world.RmdirAsync(parent, name, Context(request))).ConfigureAwait(false);
-        Removed(request, parent, name, result);
+        var result = await ChangeNamesAsync(parent, _world.RmdirAsync(parent, name, Context(request) with { Observer = change })).ConfigureAwait(false);
+        Removed(request, parent, name, result, change);
     }
 
-    private void Removed(FuseRequest request, ulong parent, string name, FsResult<bool> result)
+    private void Removed(FuseRequest request, ulong parent, string name, FsResult<bool> result, DirectoryChange change)
     {
         if (result.IsOk)
         {
             _known.End(parent, added: null, removed: name);
-            PrefetchAttributes(parent);
+            AttributesAfterChange(parent, change);
         }
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
         if (result.IsOk)
@@ -186,10 +196,10 @@ internal sealed partial class WorldFuseFileSystem
         }
         if (result.IsOk)
         {
-            PrefetchAttributes(parent);
+            AttributesAfterChange(parent);
             if (newParent != parent)
             {
-                PrefetchAttributes(newParent);
+                AttributesAfterChange(newParent);
             }
         }
         request.ReplyError(result.IsOk ? Errno.None : result.Error);
@@ -212,9 +222,10 @@ internal sealed partial class WorldFuseFileSystem
             request.ReplyError(Errno.ENAMETOOLONG);
             return;
         }
+        var change = ChangeOf(newParent);
         _known.Begin(newParent);
-        var result = await ChangeNamesAsync(newParent, _world.LinkAsync(ino, newParent, newName, Context(request))).ConfigureAwait(false);
-        Created(request, newParent, newName, result);
+        var result = await ChangeNamesAsync(newParent, _world.LinkAsync(ino, newParent, newName, Context(request) with { Observer = change })).ConfigureAwait(false);
+        Created(request, newParent, newName, result, change);
         if (result.IsOk)
         {
             ChangedHere(ino);

@@ -86,13 +86,18 @@ internal sealed partial class WorldFuseFileSystem : IFuseOperations, IChangeList
     /// After this mount changed directory <paramref name="directory"/>'s names, and before the
     /// reply: the kernel drops the directory's attributes on every create, unlink, rename or link
     /// in it, and with default_permissions asks for them again (GETATTR) at the permission check
-    /// of the next one. Measured: one HGETALL per create besides the create itself. Starting that
-    /// read now overlaps its round trip with the kernel's FLUSH, RELEASE and next LOOKUP; the
-    /// next GETATTR takes it. Started after the change completed in Redis, so it reflects it; any
-    /// later change here replaces it, a change elsewhere (notice) or lost notices drop it.
+    /// of the next one. The attributes the change's own script read answer it when nothing else
+    /// changed the directory meanwhile (<paramref name="change"/>); otherwise a read is started
+    /// now, so its round trip overlaps the kernel's FLUSH, RELEASE and next LOOKUP. Either is
+    /// taken by the next GETATTR; any later change here replaces it, a change elsewhere (notice)
+    /// or lost notices drop it.
     /// </summary>
-    private void PrefetchAttributes(ulong directory)
+    private void AttributesAfterChange(ulong directory, DirectoryChange? change = null)
     {
+        if (change?.Complete() == true)
+        {
+            return;
+        }
         if (_nodes.Find(directory) is { } node)
         {
             var fetch = _world.GetAttrAsync(directory).AsTask();

@@ -21,14 +21,18 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
     /// <summary>Script calls out at once: two lets one batch fill while the other is served.</summary>
     public const int MaxInFlight = 2;
 
-    private const int ArgsPerCreate = 9;
+    private const int ArgsPerCreate = 10;
 
     private readonly ConcurrentQueue<PendingCreate> _queue = new();
     private readonly RedisKey[] _worldKeys = [keys.Meta, keys.Usage, keys.Audit, keys.NextIno];
     private int _inFlight;
 
-    /// <summary>The reply of mknod.lua for this one create: {0, ino, time, mode, gid} or {errno}.</summary>
-    public Task<RedisResult[]> CreateAsync(ulong parent, RedisValue[] args)
+    /// <summary>
+    /// The reply of mknod.lua for this one create ({0, ino, time, mode, gid[, k]} or {errno}) and,
+    /// when the create succeeded and its last argument asked for them, the parent's attributes
+    /// after the batch.
+    /// </summary>
+    public Task<CreateReply> CreateAsync(ulong parent, RedisValue[] args)
     {
         var pending = new PendingCreate(parent, args);
         _queue.Enqueue(pending);
@@ -87,9 +91,19 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
                 batch[i].Args.CopyTo(args, ArgsPerCreate * i);
             }
             var replies = await scripts.RunAsync(Scripts.Mknod, keyList, args);
+            // Parents' attributes follow the replies, one per parent some create asked them for;
+            // parsed once for all the creates they answer.
+            var parents = new InodeAttributes[replies.Length - batch.Count];
+            for (var k = 0; k < parents.Length; k++)
+            {
+                var entry = (RedisResult[])replies[batch.Count + k]!;
+                parents[k] = InodeFields.Parse((ulong)entry[0], (RedisResult[])entry[1]!);
+            }
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Reply.TrySetResult((RedisResult[])replies[i]!);
+                var reply = (RedisResult[])replies[i]!;
+                var parent = reply.Length > 5 ? parents[(int)reply[5] - 1] : null;
+                batch[i].Reply.TrySetResult(new CreateReply(reply, parent));
             }
         }
         catch (Exception ex)
@@ -110,6 +124,9 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
 
     private sealed record PendingCreate(ulong Parent, RedisValue[] Args)
     {
-        public TaskCompletionSource<RedisResult[]> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<CreateReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
+
+/// <summary>One create's reply from mknod.lua, and its parent's attributes after the batch when they were asked for.</summary>
+internal readonly record struct CreateReply(RedisResult[] Reply, InodeAttributes? Parent);

@@ -125,6 +125,23 @@ public readonly record struct OpContext(string? SessionId, uint Uid, uint Gid)
 {
     /// <summary>Chronos itself (seeding, population, generation), acting as the persona's root.</summary>
     public static OpContext System { get; } = new("system", 0, 0);
+
+    /// <summary>
+    /// When set, a verb that changes a directory's entries (mknod, mkdir, symlink, unlink, rmdir,
+    /// link) tells it the directory's attributes as that change left them, before it returns.
+    /// </summary>
+    public IDirectoryObserver? Observer { get; init; }
+}
+
+/// <summary>
+/// Receives a directory's attributes read by the script that changed its entries, in the same
+/// atomic step: nothing else came between the change and the read. A FUSE mount uses them to
+/// answer the kernel's next GETATTR of the directory without asking Redis again.
+/// </summary>
+public interface IDirectoryObserver
+{
+    /// <summary>Called once per changed directory, only when the verb succeeded.</summary>
+    void DirectoryChanged(InodeAttributes directory);
 }
 
 public sealed record SetAttrRequest

@@ -32,7 +32,7 @@ public sealed record InodeAttributes
     public ContentState Content { get; init; }
     /// <summary>A directory whose entries are decided on first lookup or listing (lower layer or persona).</summary>
     public bool IsLazyDirectory { get; init; }
-    /// <summary>Where Ghost/Lower content or lazy entries come from (<c>lower:    public bool IsLazyDirectory { get; init; }lt;path    public bool IsLazyDirectory { get; init; }gt;</c>, <c>persona:    public bool IsLazyDirectory { get; init; }lt;key    public bool IsLazyDirectory { get; init; }gt;</c>); null when stored.</summary>
+    /// <summary>Where Ghost/Lower content or lazy entries come from (<c>lower:&lt;path&gt;</c>, <c>persona:&lt;key&gt;</c>); null when stored.</summary>
     public string? Origin { get; init; }
 
     public FileKind Kind => FileModes.KindOf(Mode);

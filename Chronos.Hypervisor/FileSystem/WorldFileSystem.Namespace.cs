@@ -46,10 +46,14 @@ internal sealed partial class WorldFileSystem
         {
             return bad;
         }
-        var r = await _creates.CreateAsync(parent, [Session(context), op, name, mode, context.Uid, context.Gid, rdev, target ?? "", parent]);
+        var (r, parentAfter) = await _creates.CreateAsync(parent, [Session(context), op, name, mode, context.Uid, context.Gid, rdev, target ?? "", parent, Wants(context)]);
         if (Status(r) != 0)
         {
             return (Errno)Status(r);
+        }
+        if (parentAfter is not null)
+        {
+            context.Observer?.DirectoryChanged(parentAfter);
         }
         var now = Timespec.FromUnixNanoseconds((long)r[2]);
         var isDir = op == "mkdir";
@@ -85,8 +89,16 @@ internal sealed partial class WorldFileSystem
         var r = await _scripts.RunAsync(
             Scripts.Remove,
             [_meta, _usage, _audit, _keys.Inode(parent), _keys.Dir(parent), _keys.DirSeq(parent)],
-            [Session(context), name, rmdir ? "1" : "0", ClientId]);
-        return Status(r) == 0 ? true : (Errno)Status(r);
+            [Session(context), name, rmdir ? "1" : "0", ClientId, Wants(context)]);
+        if (Status(r) != 0)
+        {
+            return (Errno)Status(r);
+        }
+        if (r.Length > 1)
+        {
+            context.Observer?.DirectoryChanged(InodeFields.Parse(parent, (RedisResult[])r[1]!));
+        }
+        return true;
     }
 
     public async ValueTask<FsResult<bool>> RenameAsync(ulong parent, string name, ulong newParent, string newName, RenameFlags flags, OpContext context, CancellationToken cancellationToken = default)
@@ -121,12 +133,16 @@ internal sealed partial class WorldFileSystem
         var r = await _scripts.RunAsync(
             Scripts.Link,
             [_meta, _usage, _audit, _keys.Inode(ino), _keys.Inode(newParent), _keys.Dir(newParent), _keys.DirSeq(newParent)],
-            [Session(context), ino, newName]);
+            [Session(context), ino, newName, Wants(context)]);
         if (Status(r) != 0)
         {
             return (Errno)Status(r);
         }
-        return await GetAttrAsync(ino, CancellationToken.None);
+        if (r.Length > 2)
+        {
+            context.Observer?.DirectoryChanged(InodeFields.Parse(newParent, (RedisResult[])r[2]!));
+        }
+        return InodeFields.Parse(ino, (RedisResult[])r[1]!);
     }
 
     public async ValueTask<FsResult<DirectoryPage>> ReadDirAsync(ulong ino, long cookie, int maxEntries, bool withAttributes, CancellationToken cancellationToken = default)

@@ -107,6 +107,9 @@ internal sealed partial class WorldFileSystem : IWorldFileSystem
 
     private static string Session(OpContext context) => context.SessionId ?? "";
 
+    /// <summary>The script argument that asks for a changed directory's attributes: only an observer uses them.</summary>
+    private static string Wants(OpContext context) => context.Observer is null ? "0" : "1";
+
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Num(ulong value) => value.ToString(CultureInfo.InvariantCulture);

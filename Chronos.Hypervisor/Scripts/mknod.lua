@@ -5,10 +5,13 @@
 -- effects, exactly as if the two had been separate calls in that order).
 -- KEYS: 1 meta, 2 usage, 3 audit, 4 next_ino, then per create j (0-based):
 --       5+3j parent inode, 6+3j parent dir, 7+3j parent dirseq
--- ARGV: per create j, nine values from 1+9j: session, op ('mknod'|'mkdir'|'symlink'), name,
---       mode (with type bits), uid, gid, rdev, symlink target (or ''), parent ino
--- Returns one reply per create: {0, ino, time ns, mode, gid} or {errno}: ENOENT/ENOTDIR (parent),
--- EEXIST, ENOSPC (inode quota, after freeing limbo orphans whose leases have lapsed).
+-- ARGV: per create j, ten values from 1+10j: session, op ('mknod'|'mkdir'|'symlink'), name,
+--       mode (with type bits), uid, gid, rdev, symlink target (or ''), parent ino, and '1' when
+--       the caller wants the parent's attributes after the change
+-- Returns one reply per create, in order: {0, ino, time ns, mode, gid[, k]} or {errno}: ENOENT/
+-- ENOTDIR (parent), EEXIST, ENOSPC (inode quota, after freeing limbo orphans whose leases have
+-- lapsed); then, for each k, element count+k is {parent ino, the parent's HGETALL after the
+-- whole batch} (the attributes each wanting create's parent was left with).
 -- Builds the new inodes' keys from W (the numbers are allocated here).
 -- Invariant: each new inode has exactly one entry; a directory gets nlink 2 and parent field,
 -- and its parent's nlink grows by one; usage.i counts it; parent mtime/ctime = now.
@@ -50,7 +53,7 @@ local function parent_of(pkey, skey)
   else
     local mode = tonumber(v[1])
     p = { mode = mode, n = tonumber(v[2]), q = tonumber(v[3] or '0'), mkdirs = 0, skey = skey, z = { skey },
-          gid = bit.band(mode, 0x400) ~= 0 and v[4] }
+          gid = bit.band(mode, 0x400) ~= 0 and v[4], ino = false, k = false }
     order[#order + 1] = pkey
   end
   parents[pkey] = p
@@ -58,9 +61,10 @@ local function parent_of(pkey, skey)
 end
 
 local replies = {}
+local wanted = 0
 for j = 0, count - 1 do
   local pkey, dkey = KEYS[5 + 3 * j], KEYS[6 + 3 * j]
-  local a = 9 * j
+  local a = 10 * j
   local session, op, name, mode, uid, gid, rdev, target, pino =
     ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9]
   local p = parent_of(pkey, KEYS[7 + 3 * j])
@@ -98,6 +102,14 @@ for j = 0, count - 1 do
         -- The audit trim is once per batch, below (MAXLEN ~ on every XADD cost a check each time).
         redis.call('XADD', AUDIT, '*', 's', session, 'o', op, 'i', ino, 't', t, 'n', name, 'm', mode)
         reply = { 0, ino, t, mode, gid }
+        if ARGV[a + 10] == '1' then
+          if not p.k then
+            wanted = wanted + 1
+            p.k = wanted
+            p.ino = pino
+          end
+          reply[6] = p.k
+        end
       end
     end
   end
@@ -115,5 +127,9 @@ if made > 0 then
     end
   end
   redis.call('XTRIM', AUDIT, 'MAXLEN', '~', AUDIT_MAXLEN)
+  for _, pkey in ipairs(order) do
+    local p = parents[pkey]
+    if p.k then replies[count + p.k] = { p.ino, redis.call('HGETALL', pkey) } end
+  end
 end
 return replies

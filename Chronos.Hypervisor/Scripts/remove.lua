@@ -1,7 +1,7 @@
 -- remove: unlink(2) or rmdir(2) of one entry.
 -- KEYS: 1 meta, 2 usage, 3 audit, 4 parent inode, 5 parent dir, 6 parent dirseq
--- ARGV: 1 session, 2 name, 3 '1' for rmdir else '0', 4 client id
--- Returns {0} or {errno}: ENOENT/ENOTDIR (parent or entry), EISDIR (unlink of a directory),
+-- ARGV: 1 session, 2 name, 3 '1' for rmdir else '0', 4 client id, 5 '1' for the parent's attributes
+-- Returns {0}, {0, the parent's HGETALL after the change} when asked, or {errno}: ENOENT/ENOTDIR (parent or entry), EISDIR (unlink of a directory),
 -- ENOTDIR (rmdir of a non-directory), ENOTEMPTY.
 -- Frees the inode (keys built from W) when its last link and last open handle are gone; an
 -- inode still open becomes an orphan (nlink 0, in the orphans set) until its last release, and
@@ -32,4 +32,5 @@ else
   drop_link(ino, ARGV[4])
 end
 audit(ARGV[1], rmdir and 'rmdir' or 'unlink', ino, name, nil)
+if ARGV[5] == '1' then return { 0, redis.call('HGETALL', KEYS[4]) } end
 return { 0 }

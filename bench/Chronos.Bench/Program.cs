@@ -9,6 +9,7 @@ var areas = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.Ord
 {
     ["hypervisor"] = HypervisorBench.RunAsync,
     ["fuse"] = FuseBench.RunAsync,
+    ["fuse-hold"] = FuseHold.RunAsync,
     ["persona"] = PersonaBench.RunAsync,
     ["ssh-crypto"] = SshCryptoBench.RunAsync,
     ["ssh"] = SshServerBench.RunAsync,

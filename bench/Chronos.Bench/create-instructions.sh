@@ -4,7 +4,7 @@
 # Usage: [B=creates per call] [N=creates] create-instructions.sh script.lua...
 # Each script is a whole script as Redis sees it, e.g.
 #   cat Chronos.Hypervisor/Scripts/{_prelude,_inodes,mknod}.lua > /tmp/mknod.lua
-# called with the mknod.lua layout (meta usage audit next_ino, then parent keys and nine
+# called with the mknod.lua layout (meta usage audit next_ino, then parent keys and ten
 # arguments per create) against a world with a root directory and no quota worth hitting.
 P=${PORT:-16398}
 OUT=$(mktemp -d)
@@ -20,7 +20,7 @@ total() { callgrind_control -d $VPID >/dev/null 2>&1; sleep 0.3; f=$(ls -t $OUT/
 for f in "$@"; do
  B=${B:-1}
  KEYS="${W}meta ${W}usage ${W}audit ${W}next_ino"; ARGS=""
- for i in $(seq $B); do KEYS="$KEYS ${W}inode:1 ${W}dir:1 ${W}dirseq:1"; ARGS="$ARGS bench mknod f__rand_int__ 33188 0 0 0 '' 1"; done
+ for i in $(seq $B); do KEYS="$KEYS ${W}inode:1 ${W}dir:1 ${W}dirseq:1"; ARGS="$ARGS bench mknod f__rand_int__ 33188 0 0 0 '' 1 0"; done
  sha=$($R script load "$(cat $f)")
  n=$((${N:-3200} / B))
  eval redis-benchmark -p $P -n 100 -c 4 -r 100000000 -q EVALSHA $sha $((4 + 3 * B)) $KEYS $ARGS >/dev/null 2>&1

@@ -114,8 +114,9 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>A connection configured as the services configure theirs (see RedisConnectionOptions), with a 2 s connect timeout.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync() =>
-        ConnectionMultiplexer.ConnectAsync($"{ConnectionString},abortConnect=false,connectTimeout=2000,syncTimeout=5000,asyncTimeout=5000");
+        ConnectionMultiplexer.ConnectAsync(Microsoft.Extensions.Hosting.RedisConnectionOptions.For($"{ConnectionString},connectTimeout=2000"));
 
     public async ValueTask DisposeAsync()
     {
