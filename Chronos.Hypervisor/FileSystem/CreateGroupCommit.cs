@@ -34,10 +34,30 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
     /// </summary>
     public Task<CreateReply> CreateAsync(ulong parent, RedisValue[] args)
     {
+        if (_queue.IsEmpty && Interlocked.CompareExchange(ref _inFlight, 1, 0) == 0)
+        {
+            // Nothing out and nothing waiting: this create goes alone, and its caller resumes
+            // straight from the reply (no hand-over through a completion source: one thread-pool
+            // hop less on the latency of every lone create).
+            return SendAloneAsync(parent, args);
+        }
         var pending = new PendingCreate(parent, args);
         _queue.Enqueue(pending);
         Flush();
         return pending.Reply.Task;
+    }
+
+    private async Task<CreateReply> SendAloneAsync(ulong parent, RedisValue[] args)
+    {
+        try
+        {
+            return (await CallAsync([new PendingCreate(parent, args)]))[0];
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            Flush();
+        }
     }
 
     /// <summary>Sends queued creates while fewer than <see cref="MaxInFlight"/> calls are out. Called
@@ -70,40 +90,10 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
     {
         try
         {
-            var keyList = new RedisKey[_worldKeys.Length + 3 * batch.Count];
-            var args = new RedisValue[ArgsPerCreate * batch.Count];
-            _worldKeys.CopyTo(keyList, 0);
+            var replies = await CallAsync(batch);
             for (var i = 0; i < batch.Count; i++)
             {
-                var parent = batch[i].Parent;
-                var k = _worldKeys.Length + 3 * i;
-                if (i > 0 && batch[i - 1].Parent == parent)
-                {
-                    // Creates in a batch mostly share a parent: its key strings are built once.
-                    Array.Copy(keyList, k - 3, keyList, k, 3);
-                }
-                else
-                {
-                    keyList[k] = keys.Inode(parent);
-                    keyList[k + 1] = keys.Dir(parent);
-                    keyList[k + 2] = keys.DirSeq(parent);
-                }
-                batch[i].Args.CopyTo(args, ArgsPerCreate * i);
-            }
-            var replies = await scripts.RunAsync(Scripts.Mknod, keyList, args);
-            // Parents' attributes follow the replies, one per parent some create asked them for;
-            // parsed once for all the creates they answer.
-            var parents = new InodeAttributes[replies.Length - batch.Count];
-            for (var k = 0; k < parents.Length; k++)
-            {
-                var entry = (RedisResult[])replies[batch.Count + k]!;
-                parents[k] = InodeFields.Parse((ulong)entry[0], (RedisResult[])entry[1]!);
-            }
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var reply = (RedisResult[])replies[i]!;
-                var parent = reply.Length > 5 ? parents[(int)reply[5] - 1] : null;
-                batch[i].Reply.TrySetResult(new CreateReply(reply, parent));
+                batch[i].Reply.TrySetResult(replies[i]);
             }
         }
         catch (Exception ex)
@@ -120,6 +110,47 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
             Interlocked.Decrement(ref _inFlight);
             Flush();
         }
+    }
+
+    /// <summary>One call of mknod.lua for <paramref name="batch"/>: each create's reply, in order.</summary>
+    private async Task<CreateReply[]> CallAsync(IReadOnlyList<PendingCreate> batch)
+    {
+        var keyList = new RedisKey[_worldKeys.Length + 3 * batch.Count];
+        var args = new RedisValue[ArgsPerCreate * batch.Count];
+        _worldKeys.CopyTo(keyList, 0);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var parent = batch[i].Parent;
+            var k = _worldKeys.Length + 3 * i;
+            if (i > 0 && batch[i - 1].Parent == parent)
+            {
+                // Creates in a batch mostly share a parent: its key strings are built once.
+                Array.Copy(keyList, k - 3, keyList, k, 3);
+            }
+            else
+            {
+                keyList[k] = keys.Inode(parent);
+                keyList[k + 1] = keys.Dir(parent);
+                keyList[k + 2] = keys.DirSeq(parent);
+            }
+            batch[i].Args.CopyTo(args, ArgsPerCreate * i);
+        }
+        var replies = await scripts.RunAsync(Scripts.Mknod, keyList, args);
+        // Parents' attributes follow the replies, one per parent some create asked them for;
+        // parsed once for all the creates they answer.
+        var parents = new InodeAttributes[replies.Length - batch.Count];
+        for (var k = 0; k < parents.Length; k++)
+        {
+            var entry = (RedisResult[])replies[batch.Count + k]!;
+            parents[k] = InodeFields.Parse((ulong)entry[0], (RedisResult[])entry[1]!);
+        }
+        var result = new CreateReply[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var reply = (RedisResult[])replies[i]!;
+            result[i] = new CreateReply(reply, reply.Length > 5 ? parents[(int)reply[5] - 1] : null);
+        }
+        return result;
     }
 
     private sealed record PendingCreate(ulong Parent, RedisValue[] Args)
