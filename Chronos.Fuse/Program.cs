@@ -1,3 +1,6 @@
+// Before any socket or thread-pool worker exists (see FuseHostTuning).
+Chronos.Fuse.FuseHostTuning.Apply();
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Full tier: the persona origin is an HTTP client that needs discovery and resilience.

@@ -24,4 +24,9 @@ if (args.Length == 0 || !areas.TryGetValue(args[0], out var run))
     Console.Error.WriteLine($"usage: Chronos.Bench <{string.Join('|', areas.Keys.Order(StringComparer.Ordinal))}> [args]");
     return 2;
 }
+if (args[0] is "fuse" or "fuse-hold" or "sessions-world")
+{
+    // These mount worlds in this process: tuned as the Chronos.Fuse service is.
+    Chronos.Fuse.FuseHostTuning.Apply();
+}
 return await run(args[1..]);
