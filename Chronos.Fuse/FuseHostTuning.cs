@@ -11,12 +11,14 @@ namespace Chronos.Fuse;
 /// </list>
 /// A mount waits on Redis for nearly every FUSE request, and on this project's 2-core machines
 /// each hand-over between threads is a wake-up the other processes (redis-server, the sessions)
-/// pay for. Measured, 10,000 creates from one process: the mount's CPU per create 580 → 290 µs,
-/// 2,150 → 3,000 creates/s (BENCHMARKS.md, "Fewer thread hand-overs"). Safe here because nothing
-/// a completion runs blocks: StackExchange.Redis parses replies and completes tasks, and a FUSE
-/// reply is one writev. Not for other hosts: the Gateway's SSH sessions would share one thread
-/// for their crypto, and a client that only calls Redis (the Hypervisor bench) lost 12 % of its
-/// create rate without spinning.
+/// pay for. Measured with bench/Chronos.Bench/fuse-cpu.sh, three alternating pairs of 10,000
+/// creates from one process: the mount's CPU per create 424–502 µs without, 291–349 µs with
+/// (about a third less); the create rate itself did not change beyond the noise (2,697–3,188/s
+/// with, 2,735–3,455/s without). Safe here because nothing a completion runs blocks:
+/// StackExchange.Redis parses replies and completes tasks, and a FUSE reply is one writev. Not
+/// for other hosts: the Gateway's SSH sessions would share one thread for their crypto, and a
+/// client that only calls Redis (the Hypervisor bench) lost 12 % of its create rate without
+/// spinning.
 /// </summary>
 public static class FuseHostTuning
 {
