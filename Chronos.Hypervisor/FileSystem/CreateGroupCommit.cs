@@ -41,17 +41,17 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
             // hop less on the latency of every lone create).
             return SendAloneAsync(parent, args);
         }
-        var pending = new PendingCreate(parent, args);
+        var pending = new PendingCreate(parent, args, new(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Enqueue(pending);
         Flush();
-        return pending.Reply.Task;
+        return pending.Reply!.Task;
     }
 
     private async Task<CreateReply> SendAloneAsync(ulong parent, RedisValue[] args)
     {
         try
         {
-            return (await CallAsync([new PendingCreate(parent, args)]))[0];
+            return (await CallAsync([new PendingCreate(parent, args, Reply: null)]))[0];
         }
         finally
         {
@@ -93,7 +93,7 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
             var replies = await CallAsync(batch);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Reply.TrySetResult(replies[i]);
+                batch[i].Reply!.TrySetResult(replies[i]);
             }
         }
         catch (Exception ex)
@@ -102,7 +102,7 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
             // would have alone (the caller maps the exception to EIO).
             foreach (var pending in batch)
             {
-                pending.Reply.TrySetException(ex);
+                pending.Reply!.TrySetException(ex);
             }
         }
         finally
@@ -153,10 +153,8 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys)
         return result;
     }
 
-    private sealed record PendingCreate(ulong Parent, RedisValue[] Args)
-    {
-        public TaskCompletionSource<CreateReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    /// <summary>A create: its parent, its script arguments, and where a queued create's reply goes (none for a lone create, whose caller awaits the call itself).</summary>
+    private sealed record PendingCreate(ulong Parent, RedisValue[] Args, TaskCompletionSource<CreateReply>? Reply);
 }
 
 /// <summary>One create's reply from mknod.lua, and its parent's attributes after the batch when they were asked for.</summary>

@@ -202,7 +202,7 @@ internal static class FuseBench
         return mountPoint;
     }
 
-    private static async Task<string> ChronosAsync(
+    internal static async Task<string> ChronosAsync(
         WorldCatalog catalog, StackExchange.Redis.IConnectionMultiplexer connection, string world, string mountPoint,
         ISessionResolver? sessions, ILoggerFactory loggers, Stack<Func<Task>> undo)
     {

@@ -1,4 +1,3 @@
-using Chronos.Fuse;
 using Chronos.Hypervisor.Worlds;
 using Chronos.Testing;
 using Microsoft.Extensions.Logging;
@@ -20,10 +19,8 @@ internal static class FuseHold
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         await using var redis = await RedisServer.StartAsync();
         await using var connection = await redis.ConnectAsync();
-        var catalog = new WorldCatalog(connection);
-        await catalog.CreateAsync(new WorldSpec("hold") { QuotaBytes = 8L << 30, QuotaInodes = 10_000_000 });
-        var mount = await WorldMount.MountAsync(
-            catalog.Open("hold", "bench:" + mountPoint), mountPoint, new WorldMountOptions(), connection, loggers.CreateLogger("fuse"));
+        var undo = new Stack<Func<Task>>();
+        await FuseBench.ChronosAsync(new WorldCatalog(connection), connection, "hold", mountPoint, null, loggers, undo);
         try
         {
             Console.WriteLine($"mounted {mountPoint} (redis port {redis.Port}, pid {Environment.ProcessId}); close stdin to unmount");
@@ -31,7 +28,10 @@ internal static class FuseHold
         }
         finally
         {
-            await mount.UnmountAsync();
+            while (undo.Count > 0)
+            {
+                await undo.Pop()();
+            }
         }
         return 0;
     }

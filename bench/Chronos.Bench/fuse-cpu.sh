@@ -12,8 +12,9 @@ fifo=$(mktemp -u); mkfifo "$fifo"
 env "$@" "$bench" fuse-hold "$mnt" < "$fifo" > "$mnt.log" 2>&1 &
 holder=$!
 exec 3>"$fifo"   # keeps the mount until this script ends
+deadline=$((SECONDS + 60))
 until grep -q "^mounted" "$mnt.log" 2>/dev/null; do
-  kill -0 $holder 2>/dev/null || { cat "$mnt.log"; exit 1; }
+  if ! kill -0 $holder 2>/dev/null || [ $SECONDS -ge $deadline ]; then cat "$mnt.log"; exit 1; fi
   sleep 0.2
 done
 redis=$(pgrep -P $holder -f redis-server | head -1)
