@@ -31,7 +31,7 @@ local function free_inode(ino)
   -- (never pass -(0): Lua formats it as "-0", which HINCRBY rejects)
   local bytes = tonumber(v[1] or '0') + tonumber(v[2] or '0')
   if bytes ~= 0 then redis.call('HINCRBY', USAGE, 'b', -bytes) end
-  redis.call('HINCRBY', USAGE, 'i', -1)
+  redis.call('HINCRBY', USAGE, 'i', '-1')
   redis.call('SREM', ORPHANS, ino)
   redis.call('ZREM', LIMBO, ino)
 end
@@ -87,7 +87,7 @@ end
 
 -- An inode whose link count reached 0: kept as an orphan while handles are open, else released.
 local function unlinked(ino, client)
-  redis.call('HSET', ikey(ino), 'n', 0, 'c', now())
+  redis.call('HSET', ikey(ino), 'n', '0', 'c', now())
   if tonumber(redis.call('HGET', HANDLES, ino) or '0') > 0 then
     redis.call('SADD', ORPHANS, ino)
   else
@@ -98,7 +98,7 @@ end
 -- Drops one link of a non-directory inode.
 local function drop_link(ino, client)
   local ik = ikey(ino)
-  if redis.call('HINCRBY', ik, 'n', -1) <= 0 then
+  if redis.call('HINCRBY', ik, 'n', '-1') <= 0 then
     unlinked(ino, client)
   else
     redis.call('HSET', ik, 'c', now())

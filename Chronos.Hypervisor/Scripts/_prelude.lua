@@ -19,6 +19,11 @@
 --
 -- Times are strings of nanoseconds since the epoch, built from TIME inside the script so every
 -- mount agrees; Lua never does arithmetic on them (doubles would lose nanoseconds).
+--
+-- On hot paths, arguments to redis.call are strings: constants written as '1', computed numbers
+-- made strings once with string.format('%d', n). A Lua number is converted with printf's "%.14g"
+-- at every use, a floating-point path of a few thousand instructions; in mknod.lua that was a
+-- tenth of a batched create (callgrind, BENCHMARKS.md).
 local W = string.sub(KEYS[1], 1, -5)
 local META, USAGE, AUDIT = KEYS[1], KEYS[2], KEYS[3]
 local CHUNK = 65536

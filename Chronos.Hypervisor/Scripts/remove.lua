@@ -26,7 +26,7 @@ remove_entry(KEYS[5], KEYS[6], name)
 local t = now()
 redis.call('HSET', KEYS[4], 't', t, 'c', t)
 if rmdir then
-  redis.call('HINCRBY', KEYS[4], 'n', -1)
+  redis.call('HINCRBY', KEYS[4], 'n', '-1')
   unlinked(ino, false)
 else
   drop_link(ino, ARGV[4])
