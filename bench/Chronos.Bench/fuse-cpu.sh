@@ -1,7 +1,6 @@
 #!/bin/bash
 # CPU per create of a FUSE mount, of its redis-server, wall time and the mount's context switches,
-# for 10,000 creates from one
-# python process into a fresh directory (after 3,000 warm-up creates):
+# for 10,000 creates from one python process into a fresh directory (after 3,000 warm-up creates):
 #   bench/Chronos.Bench/fuse-cpu.sh [VAR=value ...]
 # The VAR=value pairs go into the mount's environment (e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70
 # to undo FuseHostTuning's spin limit). Build first: dotnet build -c Release bench/Chronos.Bench
