@@ -8,6 +8,10 @@ namespace Chronos.Fuse;
 /// thread pool (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c>).</item>
 /// <item>Idle thread-pool workers block at once instead of spinning with sched_yield for new work
 /// (<c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit</c> 0).</item>
+/// <item>Callers of the Hypervisor's script lane resume on the thread that received the reply
+/// (<c>Chronos.Redis.InlineReplies</c>, see Chronos.Hypervisor's ScriptLane): with the first
+/// setting, that is the epoll thread, so a create's reply reaches the kernel without waking any
+/// other thread of the mount.</item>
 /// </list>
 /// A mount waits on Redis for nearly every FUSE request, and on this project's 2-core machines
 /// each hand-over between threads is a wake-up the other processes (redis-server, the sessions)
@@ -26,6 +30,8 @@ public static class FuseHostTuning
 
     public const string SpinLimitSetting = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
 
+    public const string InlineRepliesSetting = "Chronos.Redis.InlineReplies";
+
     /// <summary>Applies both, unless the environment or the runtime configuration already decided.</summary>
     public static void Apply()
     {
@@ -36,6 +42,10 @@ public static class FuseHostTuning
         if (AppContext.GetData(SpinLimitSetting) is null && Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null)
         {
             AppContext.SetData(SpinLimitSetting, 0);
+        }
+        if (!AppContext.TryGetSwitch(InlineRepliesSetting, out _))
+        {
+            AppContext.SetSwitch(InlineRepliesSetting, true);
         }
     }
 }

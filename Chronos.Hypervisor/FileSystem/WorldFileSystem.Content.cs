@@ -270,7 +270,7 @@ internal sealed partial class WorldFileSystem
         {
             sets[i] = _db.StringSetAsync(_keys.Blob(uploads[i].Sha), uploads[i].Bytes, Chunks.PendingUploadLifetime, When.NotExists);
         }
-        var result = _scripts.RunAsync(script, keys, args);
+        var result = _scripts.RunAsync(script, keys, args, afterSent: sets.Length > 0);
         await Task.WhenAll(sets);
         return await result;
     }

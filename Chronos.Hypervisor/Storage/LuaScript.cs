@@ -11,6 +11,7 @@ internal sealed class LuaScript
         Name = name;
         Text = text;
         Sha1 = SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        ShaHex = System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(Sha1));
     }
 
     public string Name { get; }
@@ -18,6 +19,9 @@ internal sealed class LuaScript
     public string Text { get; }
 
     public byte[] Sha1 { get; }
+
+    /// <summary>The SHA1 as EVALSHA takes it: 40 lowercase hex digits, ASCII.</summary>
+    public byte[] ShaHex { get; }
 
     /// <summary>The script with _prelude.lua, and _inodes.lua when it frees inodes or changes chunks, in front.</summary>
     public static LuaScript Load(string name, bool inodes = false)

@@ -24,6 +24,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public bool AppendOnly { get; }
 
+    /// <summary>The running server's process id (to stop it with SIGSTOP, say).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running");
+
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     public static async Task<RedisServer> StartAsync(bool appendOnly = false)
