@@ -9,7 +9,7 @@ namespace Chronos.Fuse;
 /// <item>Idle thread-pool workers block at once instead of spinning with sched_yield for new work
 /// (<c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit</c> 0).</item>
 /// <item>Callers of the Hypervisor's script lane resume on the thread that received the reply
-/// (<c>Chronos.Redis.InlineReplies</c>, see Chronos.Hypervisor's ScriptLane): with the first
+/// (<see cref="Hypervisor.HypervisorSwitches.InlineReplies"/>): with the first
 /// setting, that is the epoll thread, so a create's reply reaches the kernel without waking any
 /// other thread of the mount.</item>
 /// </list>
@@ -30,9 +30,7 @@ public static class FuseHostTuning
 
     public const string SpinLimitSetting = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
 
-    public const string InlineRepliesSetting = "Chronos.Redis.InlineReplies";
-
-    /// <summary>Applies both, unless the environment or the runtime configuration already decided.</summary>
+    /// <summary>Applies each, unless the environment or the runtime configuration already decided.</summary>
     public static void Apply()
     {
         if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
@@ -43,9 +41,9 @@ public static class FuseHostTuning
         {
             AppContext.SetData(SpinLimitSetting, 0);
         }
-        if (!AppContext.TryGetSwitch(InlineRepliesSetting, out _))
+        if (!AppContext.TryGetSwitch(Hypervisor.HypervisorSwitches.InlineReplies, out _))
         {
-            AppContext.SetSwitch(InlineRepliesSetting, true);
+            AppContext.SetSwitch(Hypervisor.HypervisorSwitches.InlineReplies, true);
         }
     }
 }

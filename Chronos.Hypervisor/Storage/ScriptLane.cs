@@ -26,15 +26,12 @@ namespace Chronos.Hypervisor.Storage;
 /// </para>
 /// <para>
 /// Callers resume on the receiving thread only in processes that opted in
-/// (<see cref="InlineRepliesSetting"/>: mount hosts, where nothing run from a reply blocks);
+/// (<see cref="HypervisorSwitches.InlineReplies"/>: mount hosts, where nothing run from a reply blocks);
 /// elsewhere they resume on the thread pool, as with StackExchange.Redis.
 /// </para>
 /// </summary>
 internal sealed class ScriptLane
 {
-    /// <summary>AppContext switch: callers resume on the socket's receiving thread.</summary>
-    public const string InlineRepliesSetting = "Chronos.Redis.InlineReplies";
-
     /// <summary>Larger requests (content writes) go through StackExchange.Redis: a blocking send of megabytes must not hold the lane.</summary>
     public const int MaxRequestBytes = 64 * 1024;
 
@@ -56,7 +53,7 @@ internal sealed class ScriptLane
         _password = options.Password;
         _database = options.DefaultDatabase ?? 0;
         _timeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(options.AsyncTimeout, options.SyncTimeout)));
-        _inline = AppContext.TryGetSwitch(InlineRepliesSetting, out var inline) && inline;
+        _inline = AppContext.TryGetSwitch(HypervisorSwitches.InlineReplies, out var inline) && inline;
     }
 
     /// <summary>The lane of <paramref name="redis"/>'s server, or null when its configuration is one a lane does not handle.</summary>
@@ -224,6 +221,9 @@ internal sealed class LaneConnection
             socket.Dispose();
             throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, $"script lane: cannot connect to {endpoint}: {ex.Message}", ex);
         }
+        // A send waits only while the kernel's buffer to Redis is full (megabytes unread: a hung
+        // server); it gives up with the same timeout as a reply.
+        socket.SendTimeout = (int)timeout.TotalMilliseconds;
         var connection = new LaneConnection(socket, timeout, inline);
         connection.Start();
         try
