@@ -194,7 +194,7 @@ public sealed class RespReaderTests
     }
 
     /// <summary>A reply as comparable text: type, and value or elements.</summary>
-    private static string Show(RedisResult r) => r.Resp2Type switch
+    internal static string Show(RedisResult r) => r.Resp2Type switch
     {
         ResultType.Array when r.IsNull => "*nil",
         ResultType.Array => "*[" + string.Join(",", ((RedisResult[])r!).Select(Show)) + "]",

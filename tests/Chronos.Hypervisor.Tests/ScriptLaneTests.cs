@@ -31,7 +31,7 @@ public sealed class ScriptLaneTests
 
         var expected = await redis.GetDatabase().ScriptEvaluateAsync(Convert.FromHexString(sha), keys, args);
         var actual = await lane.TryEvaluate(Encoding.ASCII.GetBytes(sha), keys, args)!;
-        Assert.Equal(Show(expected), Show(actual));
+        Assert.Equal(RespReaderTests.Show(expected), RespReaderTests.Show(actual));
 
         var error = await Assert.ThrowsAsync<RedisServerException>(() => lane.TryEvaluate(Encoding.ASCII.GetBytes(sha), keys, ["error"])!);
         Assert.Equal("ERR chosen failure", error.Message);
@@ -136,13 +136,4 @@ public sealed class ScriptLaneTests
 
     private static async Task<string> LoadAsync(IConnectionMultiplexer redis, string script) =>
         Convert.ToHexStringLower((byte[])(await redis.GetServers()[0].ScriptLoadAsync(script)));
-
-    private static string Show(RedisResult r) => r.Resp2Type switch
-    {
-        ResultType.Array when r.IsNull => "*nil",
-        ResultType.Array => "*[" + string.Join(",", ((RedisResult[])r!).Select(Show)) + "]",
-        ResultType.BulkString when r.IsNull => "$nil",
-        ResultType.BulkString => "$" + Convert.ToHexString((byte[])r!),
-        _ => r.Resp2Type + ":" + r,
-    };
 }
