@@ -257,6 +257,7 @@ internal sealed class LaneConnection
     public Task<RedisResult> SendAsync(byte[] request)
     {
         var reply = new TaskCompletionSource<RedisResult>(_inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? sendFailure = null;
         lock (_lock)
         {
             if (_failure is { } failure)
@@ -276,13 +277,13 @@ internal sealed class LaneConnection
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
-                // Fails this request too (it is queued): outside the lock, below.
-                _failure ??= new RedisConnectionException(ConnectionFailureType.SocketFailure, "script lane: send failed: " + ex.Message, ex);
+                sendFailure = new RedisConnectionException(ConnectionFailureType.SocketFailure, "script lane: send failed: " + ex.Message, ex);
             }
         }
-        if (_failure is not null)
+        if (sendFailure is not null)
         {
-            Fail(_failure);
+            // Fails this request too: it is queued.
+            Fail(sendFailure);
         }
         return reply.Task;
     }

@@ -21,19 +21,18 @@ public sealed class ScriptLaneTests
     [Fact]
     public async Task Replies_are_those_StackExchange_Redis_gives()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var redis = await server.ConnectAsync();
-        var lane = ScriptLane.For(redis) ?? throw new InvalidOperationException("no lane for a plain endpoint");
+        await using var setup = await Setup.StartAsync();
+        var (redis, lane) = (setup.Redis, setup.Lane);
         var sha = await LoadAsync(redis, Shapes);
         var binary = new byte[] { 0, 13, 10, 255, (byte)'$', (byte)'*' };
         RedisKey[] keys = ["k\r\n{x}"];
         RedisValue[] args = ["ok", binary, 12345L, "é"];
 
-        var expected = await redis.GetDatabase().ScriptEvaluateAsync(Convert.FromHexString(sha), keys, args);
-        var actual = await lane.TryEvaluate(Encoding.ASCII.GetBytes(sha), keys, args)!;
+        var expected = await redis.GetDatabase().ScriptEvaluateAsync(Convert.FromHexString(Encoding.ASCII.GetString(sha)), keys, args);
+        var actual = await lane.TryEvaluate(sha, keys, args)!;
         Assert.Equal(RespReaderTests.Show(expected), RespReaderTests.Show(actual));
 
-        var error = await Assert.ThrowsAsync<RedisServerException>(() => lane.TryEvaluate(Encoding.ASCII.GetBytes(sha), keys, ["error"])!);
+        var error = await Assert.ThrowsAsync<RedisServerException>(() => lane.TryEvaluate(sha, keys, ["error"])!);
         Assert.Equal("ERR chosen failure", error.Message);
         var noScript = await Assert.ThrowsAsync<RedisServerException>(() => lane.TryEvaluate(Encoding.ASCII.GetBytes(new string('0', 40)), keys, [])!);
         Assert.StartsWith("NOSCRIPT", noScript.Message, StringComparison.Ordinal);
@@ -42,10 +41,9 @@ public sealed class ScriptLaneTests
     [Fact]
     public async Task Many_concurrent_calls_each_get_their_own_reply()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var redis = await server.ConnectAsync();
-        var lane = ScriptLane.For(redis)!;
-        var sha = Encoding.ASCII.GetBytes(await LoadAsync(redis, "return { KEYS[1], ARGV[1] }"));
+        await using var setup = await Setup.StartAsync();
+        var lane = setup.Lane;
+        var sha = await LoadAsync(setup.Redis, "return { KEYS[1], ARGV[1] }");
         var calls = Enumerable.Range(0, 2000).Select(i => Task.Run(async () =>
         {
             var reply = (RedisResult[])(await lane.TryEvaluate(sha, ["key" + i], ["value" + i])!)!;
@@ -58,19 +56,16 @@ public sealed class ScriptLaneTests
     [Fact]
     public async Task Large_requests_are_left_to_StackExchange_Redis()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var redis = await server.ConnectAsync();
-        var lane = ScriptLane.For(redis)!;
-        Assert.Null(lane.TryEvaluate(new byte[40], ["k"], [new byte[ScriptLane.MaxRequestBytes]]));
+        await using var setup = await Setup.StartAsync();
+        Assert.Null(setup.Lane.TryEvaluate(new byte[40], ["k"], [new byte[ScriptLane.MaxRequestBytes]]));
     }
 
     [Fact]
     public async Task A_killed_server_fails_the_calls_and_a_restarted_one_serves_the_next()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var redis = await server.ConnectAsync();
-        var lane = ScriptLane.For(redis)!;
-        var sha = Encoding.ASCII.GetBytes(await LoadAsync(redis, "return 1"));
+        await using var setup = await Setup.StartAsync();
+        var (server, lane) = (setup.Server, setup.Lane);
+        var sha = await LoadAsync(setup.Redis, "return 1");
         Assert.Equal(1, (int)await lane.TryEvaluate(sha, ["k"], [])!);
 
         await server.StopAsync();
@@ -80,17 +75,19 @@ public sealed class ScriptLaneTests
 
         await server.StartAsync();
         // The scripts went with the old process: load again (as ScriptRunner does on NOSCRIPT).
-        await LoadAsync(await server.ConnectAsync(), "return 1");
+        await using (var again = await server.ConnectAsync())
+        {
+            await LoadAsync(again, "return 1");
+        }
         Assert.Equal(1, (int)await lane.TryEvaluate(sha, ["k"], [])!);
     }
 
     [Fact]
     public async Task A_hung_server_fails_the_calls_within_the_timeout()
     {
-        await using var server = await RedisServer.StartAsync();
-        await using var redis = await server.ConnectAsync();
-        var lane = ScriptLane.For(redis)!;
-        var sha = Encoding.ASCII.GetBytes(await LoadAsync(redis, "return 1"));
+        await using var setup = await Setup.StartAsync();
+        var (server, lane) = (setup.Server, setup.Lane);
+        var sha = await LoadAsync(setup.Redis, "return 1");
         Assert.Equal(1, (int)await lane.TryEvaluate(sha, ["k"], [])!);
         var pid = server.ProcessId;
         await ProcessRunner.BashAsync($"kill -STOP {pid}");
@@ -118,7 +115,7 @@ public sealed class ScriptLaneTests
         await using var redis = await ConnectionMultiplexer.ConnectAsync(
             Microsoft.Extensions.Hosting.RedisConnectionOptions.For($"{server.ConnectionString},password=s3cret,defaultDatabase=3"));
         var lane = ScriptLane.For(redis)!;
-        var sha = Encoding.ASCII.GetBytes(await LoadAsync(redis, "redis.call('SET', KEYS[1], 'v') return 1"));
+        var sha = await LoadAsync(redis, "redis.call('SET', KEYS[1], 'v') return 1");
         Assert.Equal(1, (int)await lane.TryEvaluate(sha, ["in-three"], [])!);
         Assert.Equal("v", (string?)await redis.GetDatabase(3).StringGetAsync("in-three"));
         Assert.False(await redis.GetDatabase(0).KeyExistsAsync("in-three"));
@@ -134,6 +131,24 @@ public sealed class ScriptLaneTests
     public void Only_one_plain_endpoint_gets_a_lane(string configuration, bool handled) =>
         Assert.Equal(handled, ScriptLane.Handles(ConfigurationOptions.Parse(configuration)));
 
-    private static async Task<string> LoadAsync(IConnectionMultiplexer redis, string script) =>
-        Convert.ToHexStringLower((byte[])(await redis.GetServers()[0].ScriptLoadAsync(script)));
+    /// <summary>The SHA1 of <paramref name="script"/> as EVALSHA takes it (hex, ASCII), after loading it.</summary>
+    private static async Task<byte[]> LoadAsync(IConnectionMultiplexer redis, string script) =>
+        Encoding.ASCII.GetBytes(Convert.ToHexStringLower((byte[])(await redis.GetServers()[0].ScriptLoadAsync(script))));
+
+    /// <summary>A redis-server, a connection to it as the services make theirs, and its lane.</summary>
+    private sealed record Setup(RedisServer Server, ConnectionMultiplexer Redis, ScriptLane Lane) : IAsyncDisposable
+    {
+        public static async Task<Setup> StartAsync()
+        {
+            var server = await RedisServer.StartAsync();
+            var redis = await server.ConnectAsync();
+            return new Setup(server, redis, ScriptLane.For(redis) ?? throw new InvalidOperationException("no lane for a plain endpoint"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Redis.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+    }
 }
