@@ -46,24 +46,25 @@ internal sealed partial class WorldFileSystem
         {
             return bad;
         }
-        var (r, parentAfter) = await _creates.CreateAsync(parent, [Session(context), op, name, mode, context.Uid, context.Gid, rdev, target ?? "", parent, Wants(context)]);
-        if (Status(r) != 0)
+        var profile = new CreateProfile(parent, Session(context), op, mode, context.Uid, context.Gid, rdev, target ?? "", context.Observer is not null);
+        var r = await _creates.CreateAsync(new CreateRequest(profile, name));
+        if (r.Error != Errno.None)
         {
-            return (Errno)Status(r);
+            return r.Error;
         }
-        if (parentAfter is not null)
+        if (r.Parent is not null)
         {
-            context.Observer?.DirectoryChanged(parentAfter);
+            context.Observer?.DirectoryChanged(r.Parent);
         }
-        var now = Timespec.FromUnixNanoseconds((long)r[2]);
+        var now = Timespec.FromUnixNanoseconds(r.TimeNs);
         var isDir = op == "mkdir";
         return new InodeAttributes
         {
-            Ino = (ulong)r[1],
-            Mode = (uint)(long)r[3],
+            Ino = r.Ino,
+            Mode = r.Mode,
             Nlink = isDir ? 2u : 1u,
             Uid = context.Uid,
-            Gid = (uint)(long)r[4],
+            Gid = r.Gid,
             Size = isDir ? 4096 : target is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(target),
             Blocks = 0,
             Rdev = rdev,

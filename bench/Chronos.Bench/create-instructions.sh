@@ -4,8 +4,8 @@
 # Usage: [B=creates per call] [N=creates] create-instructions.sh script.lua...
 # Each script is a whole script as Redis sees it, e.g.
 #   cat Chronos.Hypervisor/Scripts/{_prelude,_inodes,mknod}.lua > /tmp/mknod.lua
-# called with the mknod.lua layout (meta usage audit next_ino, then parent keys and ten
-# arguments per create) against a world with a root directory and no quota worth hitting.
+# called with the mknod.lua layout (meta usage audit next_ino and the parent's keys; one profile,
+# then one run of B names) against a world with a root directory and no quota worth hitting.
 P=${PORT:-16398}
 OUT=$(mktemp -d)
 valgrind --tool=callgrind --callgrind-out-file=$OUT/cg.out.%p redis-server --port $P --save '' --appendonly no >$OUT/cg.log 2>&1 &
@@ -19,13 +19,14 @@ $R set ${W}next_ino 1 >/dev/null
 total() { callgrind_control -d $VPID >/dev/null 2>&1; sleep 0.3; f=$(ls -t $OUT/cg.out.* | head -1); grep -E '^(summary|totals):' $f | tail -1 | awk '{print $2}'; }
 for f in "$@"; do
  B=${B:-1}
- KEYS="${W}meta ${W}usage ${W}audit ${W}next_ino"; ARGS=""
- for i in $(seq $B); do KEYS="$KEYS ${W}inode:1 ${W}dir:1 ${W}dirseq:1"; ARGS="$ARGS bench mknod f__rand_int__ 33188 0 0 0 '' 1 0"; done
+ KEYS="${W}meta ${W}usage ${W}audit ${W}next_ino ${W}inode:1 ${W}dir:1 ${W}dirseq:1"
+ ARGS="1 $B 1 bench mknod 33188 0 0 0 '' 0 1 $B"
+ for i in $(seq $B); do ARGS="$ARGS f__rand_int__"; done
  sha=$($R script load "$(cat $f)")
  n=$((${N:-3200} / B))
- eval redis-benchmark -p $P -n 100 -c 4 -r 100000000 -q EVALSHA $sha $((4 + 3 * B)) $KEYS $ARGS >/dev/null 2>&1
+ eval redis-benchmark -p $P -n 100 -c 4 -r 100000000 -q EVALSHA $sha 7 $KEYS $ARGS >/dev/null 2>&1
  callgrind_control -z $VPID >/dev/null 2>&1
- eval redis-benchmark -p $P -n $n -c 4 -r 100000000 -q EVALSHA $sha $((4 + 3 * B)) $KEYS $ARGS >/dev/null 2>&1
+ eval redis-benchmark -p $P -n $n -c 4 -r 100000000 -q EVALSHA $sha 7 $KEYS $ARGS >/dev/null 2>&1
  ir=$(total)
  echo "$f B=$B: instructions per call $((ir / n)), per create $((ir / n / B))"
 done

@@ -82,10 +82,14 @@ public sealed class GroupCommitTests(RedisFixture redis) : IClassFixture<RedisFi
             Assert.Equal(w.Result.Value.Mode, found.Mode);
         }
 
-        // One audit event per successful create, none for a failed one.
+        // One audit event per successful create, none for a failed one, each with its caller's session.
         var events = await new AuditLog(redis.Redis).ReadAsync(fs.World);
         var createEvents = events.Where(e => e.Op is "mknod" or "mkdir" && e.Session != User.SessionId).ToList();
         Assert.Equal(winners.Select(w => w.Result.Value.Ino).Order(), createEvents.Select(e => e.Ino).Order());
+        foreach (var e in createEvents)
+        {
+            Assert.Equal("s" + (await fs.GetAttrAsync(e.Ino)).Ok().Uid, e.Session);
+        }
         Assert.Equal(33, (await redis.Catalog.GetAsync(fs.World))!.UsedInodes);
         await redis.AssertCleanAsync(fs.World);
     }
@@ -102,6 +106,43 @@ public sealed class GroupCommitTests(RedisFixture redis) : IClassFixture<RedisFi
         var listed = await fs.ListAsync(Root, page: 7);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => "d" + i).Order(), listed.Select(e => e.Name).Where(n => n.StartsWith('d')).Order());
         Assert.Equal(listed.Count, listed.Select(e => e.Name).Distinct().Count());
+        await redis.AssertCleanAsync(fs.World);
+    }
+
+    [Fact]
+    public async Task Creates_batched_in_a_set_group_id_directory_take_its_group_and_others_keep_their_own()
+    {
+        var fs = await redis.NewWorldAsync();
+        var shared = await fs.MkdirAsync(Root, "shared", 0x1FD, User).Ok();
+        await fs.SetAttrAsync(shared.Ino, new SetAttrRequest { Mode = 0x400 | 0x1FD, Gid = 50 }, User).Ok();
+        var plain = await fs.MkdirAsync(Root, "plain", 0x1ED, User).Ok();
+
+        // Callers of group 7 create files and directories in both at once, from one thread so
+        // they queue and go out in batches that mix the two parents.
+        var ctx = new OpContext("g", 1000, 7);
+        var tasks = Enumerable.Range(0, 40).Select(i =>
+        {
+            var parent = i % 2 == 0 ? shared.Ino : plain.Ino;
+            return (i % 4 < 2 ? fs.MkdirAsync(parent, "d" + i, 0x1ED, ctx) : fs.MknodAsync(parent, "f" + i, File, 0, ctx)).AsTask();
+        }).ToArray();
+        var made = await Task.WhenAll(tasks);
+
+        for (var i = 0; i < made.Length; i++)
+        {
+            var node = made[i].Ok();
+            var stored = (await fs.GetAttrAsync(node.Ino)).Ok();
+            var inShared = i % 2 == 0;
+            var isDir = i % 4 < 2;
+            Assert.Equal(inShared ? 50u : 7u, node.Gid);
+            Assert.Equal(node.Gid, stored.Gid);
+            Assert.Equal(1000u, stored.Uid);
+            // Only directories made in the set-group-ID directory inherit its S_ISGID bit.
+            Assert.Equal(inShared && isDir, (node.Mode & 0x400) != 0);
+            Assert.Equal(node.Mode, stored.Mode);
+            Assert.Equal(isDir ? FileModes.S_IFDIR : FileModes.S_IFREG, stored.Mode & FileModes.S_IFMT);
+        }
+        Assert.Equal(2u + 10, (await fs.GetAttrAsync(shared.Ino)).Ok().Nlink);
+        Assert.Equal(2u + 10, (await fs.GetAttrAsync(plain.Ino)).Ok().Nlink);
         await redis.AssertCleanAsync(fs.World);
     }
 }
