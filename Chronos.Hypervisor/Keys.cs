@@ -75,7 +75,7 @@ public sealed class Keys
 
     /// <summary>Hash of short fields: m mode, n nlink, u, g, s size, b chunk bytes, x xattr bytes, r rdev,
     /// a/t/c atime/mtime/ctime (ns), p parent (directories), q last entry sequence (directories),
-    /// z lazy, o origin, st content state, l symlink target.</summary>
+    /// z lazy, o origin, st content state, l symlink target. s, r, b and x may be absent: absent means 0.</summary>
     public string Inode(ulong ino) => _prefix + "inode:" + ino.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Hash: entry name -> ino.</summary>

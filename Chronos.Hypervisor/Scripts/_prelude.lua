@@ -17,6 +17,9 @@
 -- compare-and-set precondition no longer holds (the caller re-reads and retries). Nothing is
 -- changed before the last check that can fail, so a failed call leaves no trace.
 --
+-- Inode hashes (fields in Keys.Inode) may leave out s (size), r (rdev), b and x (bytes): absent
+-- means 0, so every reader defaults them (`v or '0'`) and tests existence on m, never on s.
+--
 -- Times are strings of nanoseconds since the epoch, built from TIME inside the script so every
 -- mount agrees; Lua never does arithmetic on them (doubles would lose nanoseconds).
 --

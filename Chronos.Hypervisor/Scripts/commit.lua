@@ -12,7 +12,7 @@ local ft = ftype(v[1])
 if ft == S_IFDIR then return { EISDIR } end
 if ft ~= S_IFREG then return { EINVAL } end
 if not v[3] or v[3] == '0' then return { 0, 0 } end
-if tonumber(ARGV[3]) ~= tonumber(v[2]) then return { EINVAL } end
+if tonumber(ARGV[3]) ~= tonumber(v[2] or '0') then return { EINVAL } end
 local count = tonumber(ARGV[4])
 local delta = chunk_delta(KEYS[5], 5, count)
 if not delta then return { -1 } end

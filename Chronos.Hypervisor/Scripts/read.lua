@@ -7,10 +7,10 @@
 -- a slice shorter than its range ends in zeros)} or {ENOENT}. Nothing but the header when the
 -- inode is not a stored regular file (the caller turns that into EISDIR / EINVAL / EAGAIN).
 local v = redis.call('HMGET', KEYS[2], 's', 'm', 'st')
-if not v[1] then return { ENOENT } end
-local size, off, len = tonumber(v[1]), tonumber(ARGV[1]), tonumber(ARGV[2])
+if not v[2] then return { ENOENT } end
+local size, off, len = tonumber(v[1] or '0'), tonumber(ARGV[1]), tonumber(ARGV[2])
 local first = math.floor(off / CHUNK)
-local r = { 0, v[1], v[2], v[3] or '0', first }
+local r = { 0, v[1] or '0', v[2], v[3] or '0', first }
 if ftype(v[2]) ~= S_IFREG or (v[3] and v[3] ~= '0') or off >= size or len <= 0 then return r end
 local last = math.min(off + len, size) - 1
 for idx = first, math.floor(last / CHUNK) do

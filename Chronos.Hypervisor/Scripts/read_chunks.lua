@@ -5,8 +5,8 @@
 -- ARGV: chunk indexes
 -- Returns {0, size, mode, content state, then per index: sha ('' = hole)} or {ENOENT}.
 local v = redis.call('HMGET', KEYS[2], 's', 'm', 'st')
-if not v[1] then return { ENOENT } end
-local r = { 0, v[1], v[2], v[3] or '0' }
+if not v[2] then return { ENOENT } end
+local r = { 0, v[1] or '0', v[2], v[3] or '0' }
 for i = 1, #ARGV do
   r[#r + 1] = redis.call('HGET', KEYS[3], ARGV[i]) or ''
 end

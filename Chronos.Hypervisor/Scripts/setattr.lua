@@ -23,7 +23,7 @@ if ARGV[6] ~= '' then
   if newsize < 0 then return { EINVAL } end
   if newsize > 17592186044416 then return { EFBIG } end
   if v[3] and v[3] ~= '0' then return { EAGAIN } end
-  if newsize < tonumber(v[2]) then
+  if newsize < tonumber(v[2] or '0') then
     local d = chunk_delta(KEYS[5], 11, count)
     if not d then return { -1 } end
     delta = d

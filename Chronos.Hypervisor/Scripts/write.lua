@@ -24,7 +24,7 @@ if delta > 0 and used('b') + delta > quota('qb') then
   if used('b') + delta > quota('qb') then return { ENOSPC } end
 end
 apply_chunks(KEYS[5], 7, count)
-local size = math.max(tonumber(v[2]), tonumber(ARGV[5]))
+local size = math.max(tonumber(v[2] or '0'), tonumber(ARGV[5]))
 local t = now()
 redis.call('HSET', KEYS[4], 's', size, 'b', tonumber(v[4] or '0') + delta, 't', t, 'c', t)
 if delta ~= 0 then redis.call('HINCRBY', USAGE, 'b', delta) end
