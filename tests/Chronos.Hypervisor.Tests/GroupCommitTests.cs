@@ -1,5 +1,7 @@
 using Chronos.Hypervisor.Audit;
 using Chronos.Hypervisor.FileSystem;
+using Chronos.Hypervisor.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 using static Chronos.Hypervisor.Tests.Ops;
 
 namespace Chronos.Hypervisor.Tests;
@@ -143,6 +145,28 @@ public sealed class GroupCommitTests(RedisFixture redis) : IClassFixture<RedisFi
         }
         Assert.Equal(2u + 10, (await fs.GetAttrAsync(shared.Ino)).Ok().Nlink);
         Assert.Equal(2u + 10, (await fs.GetAttrAsync(plain.Ino)).Ok().Nlink);
+        await redis.AssertCleanAsync(fs.World);
+    }
+
+    [Fact]
+    public async Task Every_queued_create_is_sent_however_releases_and_enqueues_interleave()
+    {
+        // One call in flight makes every enqueue race the release of the call that is out: the
+        // case where two backing-off attempts once left creates queued with no call out, forever.
+        var fs = await redis.NewWorldAsync();
+        var commit = new CreateGroupCommit(new ScriptRunner(redis.Redis, NullLogger.Instance), new Keys(fs.World), maxInFlight: 1);
+        var profile = new CreateProfile(Root, "stress", "mknod", File, 0, 0, 0, "", WantParent: false);
+        const int Callers = 128, PerCaller = 300;
+        var callers = Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; i < PerCaller; i++)
+            {
+                var reply = await commit.CreateAsync(new CreateRequest(profile, $"c{c}-{i}"));
+                Assert.Equal(Errno.None, reply.Error);
+            }
+        }));
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(Callers * PerCaller, (await fs.ListAsync(Root, page: 4096)).Count(e => e.Name.StartsWith('c')));
         await redis.AssertCleanAsync(fs.World);
     }
 }
