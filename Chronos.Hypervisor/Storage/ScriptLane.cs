@@ -156,8 +156,16 @@ internal static class RespWriter
 
     private static void Bulk(ArrayBufferWriter<byte> writer, RedisValue value)
     {
-        // Integers and doubles as StackExchange.Redis sends them (invariant text); blobs and strings as their bytes.
-        Bulk(writer, (byte[]?)value ?? []);
+        // Integers and doubles as StackExchange.Redis sends them (invariant text); blobs and
+        // strings as their bytes. Written in place: no array per argument.
+        var length = value.IsNull ? 0 : value.GetByteCount();
+        Header(writer, '$', length);
+        if (length > 0)
+        {
+            value.CopyTo(writer.GetSpan(length));
+            writer.Advance(length);
+        }
+        writer.Write("\r\n"u8);
     }
 
     private static void Bulk(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> value)
