@@ -51,10 +51,11 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys, int max
 
     private async Task<CreateReply> SendAloneAsync(CreateRequest request)
     {
-        var call = new MknodCall([request], keys, _worldKeys);
+        MknodCall call;
         RedisResult[] reply;
         try
         {
+            call = new MknodCall([request], keys, _worldKeys);
             reply = await scripts.RunAsync(Scripts.Mknod, call.Keys, call.Args);
         }
         finally
@@ -116,10 +117,11 @@ internal sealed class CreateGroupCommit(ScriptRunner scripts, Keys keys, int max
     {
         try
         {
-            var call = new MknodCall(batch.ConvertAll(p => p.Request), keys, _worldKeys);
+            MknodCall call;
             RedisResult[] reply;
             try
             {
+                call = new MknodCall(batch.ConvertAll(p => p.Request), keys, _worldKeys);
                 reply = await scripts.RunAsync(Scripts.Mknod, call.Keys, call.Args);
             }
             finally
