@@ -16,6 +16,7 @@ internal sealed class MknodCall
 
     private readonly List<ulong> _parents = new(1);
     private readonly List<CreateProfile> _profiles = new(1);
+    private readonly List<int> _parentOf = new(1);
     private readonly List<(int Profile, int Count)> _runs = new(1);
     private readonly int _count;
 
@@ -29,10 +30,13 @@ internal sealed class MknodCall
             {
                 f = _profiles.Count;
                 _profiles.Add(create.Profile);
-                if (!_parents.Contains(create.Profile.Parent))
+                var parent = _parents.IndexOf(create.Profile.Parent);
+                if (parent < 0)
                 {
+                    parent = _parents.Count;
                     _parents.Add(create.Profile.Parent);
                 }
+                _parentOf.Add(parent);
             }
             if (_runs.Count > 0 && _runs[^1].Profile == f)
             {
@@ -57,9 +61,10 @@ internal sealed class MknodCall
         Args[0] = _profiles.Count;
         Args[1] = _count;
         var a = 2;
-        foreach (var profile in _profiles)
+        for (var f = 0; f < _profiles.Count; f++)
         {
-            Args[a++] = _parents.IndexOf(profile.Parent) + 1;
+            var profile = _profiles[f];
+            Args[a++] = _parentOf[f] + 1;
             Args[a++] = profile.Session;
             Args[a++] = profile.Op;
             Args[a++] = profile.Mode;
@@ -106,7 +111,7 @@ internal sealed class MknodCall
             var profile = _profiles[f];
             var mode = (uint)(long)reply[1 + 2 * f];
             var gid = (uint)(long)reply[2 + 2 * f];
-            var parent = profile.WantParent ? parentAttributes[_parents.IndexOf(profile.Parent)] : null;
+            var parent = profile.WantParent ? parentAttributes[_parentOf[f]] : null;
             for (var i = 0; i < count; i++, next++)
             {
                 var outcome = (long)reply[created + next];

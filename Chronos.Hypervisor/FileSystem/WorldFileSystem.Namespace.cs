@@ -46,7 +46,7 @@ internal sealed partial class WorldFileSystem
         {
             return bad;
         }
-        var profile = new CreateProfile(parent, Session(context), op, mode, context.Uid, context.Gid, rdev, target ?? "", context.Observer is not null);
+        var profile = new CreateProfile(parent, Session(context), op, mode, context.Uid, context.Gid, rdev, target ?? "", Observed(context));
         var r = await _creates.CreateAsync(new CreateRequest(profile, name));
         if (r.Error != Errno.None)
         {

@@ -108,7 +108,10 @@ internal sealed partial class WorldFileSystem : IWorldFileSystem
     private static string Session(OpContext context) => context.SessionId ?? "";
 
     /// <summary>The script argument that asks for a changed directory's attributes: only an observer uses them.</summary>
-    private static string Wants(OpContext context) => context.Observer is null ? "0" : "1";
+    private static string Wants(OpContext context) => Observed(context) ? "1" : "0";
+
+    /// <summary>Whether the caller takes changed directories' attributes (it passed an observer).</summary>
+    private static bool Observed(OpContext context) => context.Observer is not null;
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
 
